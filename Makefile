@@ -1,0 +1,50 @@
+# complaintlab: the one front door. `make lab` to learn, `make test` to check.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# JupyterLab/nbval settings that keep everything inside the project (nothing registered globally).
+export JUPYTER_PLATFORM_DIRS := 1
+export MPLBACKEND := Agg
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+
+.PHONY: help venv lab test lint unit notebooks-test notebooks course clean
+
+help:
+	@echo "make lab    - create .venv if needed, install, open the course in JupyterLab"
+	@echo "make test   - create .venv if needed, lint, unit tests and doctests, nbval over every notebook"
+	@echo "make course - execute every notebook headless and write HTML copies to build/"
+	@echo "make notebooks - re-execute every notebook in place (to regenerate stored outputs)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+lab: venv
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+
+unit: venv
+	$(BIN)/python -m pytest --doctest-modules complaintlab tests
+
+notebooks-test: venv
+	$(BIN)/python -m pytest $(NBVAL) notebooks/
+
+test: lint unit notebooks-test
+
+notebooks: venv
+	$(BIN)/python -m complaintlab.course execute --in-place notebooks
+
+course: venv
+	$(BIN)/python -m complaintlab.course execute --html build notebooks
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,62 @@
+"""Show multilingual text correctly in notebooks: RTL-aware HTML tables, hidden characters.
+
+Right-to-left text (Hebrew, Arabic, Persian) mixed with numbers and Latin words is easy to
+display in the wrong order. These helpers give every cell its own base direction
+(``dir="auto"``: the first strong letter decides) and escape every value, so user text is shown
+as text and never interpreted as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+
+import pandas as pd
+
+__all__ = ["hidden_characters", "html_table"]
+
+_CELL_STYLE = "unicode-bidi: plaintext; text-align: start; padding: 2px 8px"
+
+
+def html_table(frame: pd.DataFrame, caption: str | None = None) -> str:
+    """Render a DataFrame as an HTML table where each cell keeps its own text direction.
+
+    Returns the HTML string (wrap it in ``IPython.display.HTML`` to show it). Values and
+    column names are HTML-escaped; missing values are shown as empty cells.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"lang": ["he"], "text": ["<b>שלום</b> 12:00"]})
+    >>> print(html_table(frame))  # doctest: +ELLIPSIS
+    <table class="complaintlab"><thead>...&lt;b&gt;שלום&lt;/b&gt; 12:00</td></tr></tbody></table>
+    """
+
+    def cell(tag: str, value) -> str:
+        text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+        return f'<{tag} dir="auto" style="{_CELL_STYLE}">{html.escape(str(text))}</{tag}>'
+
+    head = "".join(cell("th", c) for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(cell("td", v) for v in row) + "</tr>"
+        for row in frame.itertuples(index=False, name=None)
+    )
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="complaintlab">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def hidden_characters(text: str) -> list[str]:
+    r"""Names of the invisible characters in a text: combining marks and format controls.
+
+    Examples
+    --------
+    >>> hidden_characters("\u200fשָׁלוֹם")
+    ['RIGHT-TO-LEFT MARK', 'HEBREW POINT QAMATS', 'HEBREW POINT SHIN DOT', 'HEBREW POINT HOLAM']
+    """
+    return [
+        unicodedata.name(ch, f"U+{ord(ch):04X}")
+        for ch in text
+        if unicodedata.category(ch) in {"Mn", "Me", "Cf"}
+    ]

@@ -1,0 +1,149 @@
+import csv
+
+import pandas as pd
+import pytest
+
+from complaintlab.text import LANGUAGES, detect_language, detect_languages
+
+
+@pytest.fixture(scope="module")
+def langid_set(root):
+    path = root / "datasets" / "langid_sentences.tsv"
+    with path.open(encoding="utf-8", newline="") as f:
+        return pd.DataFrame(list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)))
+
+
+def test_langid_set_is_large_enough(langid_set):
+    counts = langid_set["lang"].value_counts()
+    for lang in LANGUAGES:
+        assert counts[lang] >= 40, lang
+    assert counts["und"] >= 30
+
+
+def test_accuracy_on_our_test_sentences(langid_set):
+    predicted = detect_languages(langid_set["text"])
+    accuracy = (predicted == langid_set["lang"]).mean()
+    wrong = langid_set.assign(predicted=predicted)[predicted != langid_set["lang"]]
+    print(f"language identification accuracy: {accuracy:.4f} on {len(langid_set)} sentences")
+    assert accuracy >= 0.99, wrong[["lang", "predicted", "text"]].to_string()
+
+
+def test_close_pairs_never_confused(langid_set):
+    """Bulgarian/Russian and Arabic/Persian pairs on the same topics."""
+    pairs = langid_set[langid_set["kind"] == "pair"]
+    assert len(pairs) >= 40
+    predicted = detect_languages(pairs["text"])
+    assert (predicted == pairs["lang"]).mean() >= 0.99
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "a",
+        "12345",
+        "+359 88 123 4567",
+        "😡😡😡",
+        "!!! ???",
+        "https://t.co/x @user",
+        "これは日本語です",
+        "Это украинский? Ні, це українська мова і все",
+        "Ово је српски језик",
+        "یہ میرا آرڈر ہے جو ابھی تک نہیں آیا",
+        "Mi pedido no ha llegado todavía, qué vergüenza",
+    ],
+)
+def test_undetermined(text):
+    assert detect_language(text) == "und"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Благодаря!", "bg"),
+        ("Спасибо!", "ru"),
+        ("ok thanks", "en"),
+        ("תודה רבה", "he"),
+        ("مرسی از شما", "fa"),
+        ("شكرا جزيلا", "ar"),
+        ("Къде е пратката?", "bg"),
+        ("Где посылка?", "ru"),
+        ("Netflix не работи от вчера 😡", "bg"),
+        ("Netflix не работает со вчерашнего дня 😡", "ru"),
+        ("@DHL_IL החבילה עדיין לא הגיעה https://t.co/abc", "he"),
+    ],
+)
+def test_short_and_branded_texts(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_missing_and_non_text():
+    assert detect_language(None) == "und"
+    assert detect_language(float("nan")) == "und"
+    with pytest.raises(TypeError, match="bytes"):
+        detect_language(b"abc")
+
+
+def test_vectorised_keeps_index_and_order():
+    s = pd.Series(["Где мой заказ?", None, "Where is my order?"], index=[10, 5, 7])
+    out = detect_languages(s)
+    assert out.index.tolist() == [10, 5, 7]
+    assert out.tolist() == ["ru", "und", "en"]
+    assert out.name == "lang"
+    assert s.tolist()[1] is None  # the caller's data is untouched
+
+
+def test_vectorised_bad_row_named_or_coerced():
+    texts = ["fine", 42, "also fine"]
+    with pytest.raises(TypeError, match="row 1"):
+        detect_languages(texts)
+    assert detect_languages(texts, errors="coerce").tolist() == ["en", "und", "en"]
+    with pytest.raises(ValueError, match="errors"):
+        detect_languages(texts, errors="ignore")
+
+
+# --- text written by other people: the real public data samples -----------------------------
+def _accuracy(texts, expected, min_chars=20):
+    texts = [t for t in texts if isinstance(t, str) and len(t) >= min_chars]
+    predicted = detect_languages(texts)
+    return (predicted == expected).mean(), len(texts)
+
+
+@pytest.mark.parametrize(
+    ("folder", "file", "column", "lang"),
+    [
+        ("arabic_arsarcasm", "arsarcasm_tweets_sample3000.csv", "tweet", "ar"),
+        ("persian_digikala_food_reviews", "parsinlu_digikala_food_reviews.csv", "review", "fa"),
+        ("hebrew_sentiment", "hebrew_facebook_comments_sample3000.csv", "text", "he"),
+        (
+            "cfpb_complaints",
+            "cfpb_complaints_2015_2020_sample.csv",
+            "Consumer complaint narrative",
+            "en",
+        ),
+    ],
+)
+def test_accuracy_on_real_data(real_data, folder, file, column, lang):
+    frame = pd.read_csv(real_data / folder / file, usecols=[column])
+    accuracy, n = _accuracy(frame[column], lang)
+    print(f"{folder}: {accuracy:.4f} on {n} texts")
+    assert n >= 1000
+    assert accuracy >= 0.99
+
+
+def test_bulgarian_and_russian_subtitles(real_data):
+    """Film subtitles: short lines, no complaint words; texts of 20+ characters."""
+    frame = pd.read_csv(real_data / "xed_emotion_bg_ru" / "xed_subtitles_bg_ru.csv")
+    frame = frame[frame["text"].str.len() >= 20]
+    accuracy = (detect_languages(frame["text"]) == frame["lang"]).mean()
+    print(f"xed bg/ru: {accuracy:.4f} on {len(frame)} lines")
+    assert accuracy >= 0.99
+
+
+def test_support_tweets_are_english_or_undetermined(real_data):
+    """TWCS has English tweets plus some Spanish, German, French and Japanese ones."""
+    frame = pd.read_csv(real_data / "twcs_customer_support" / "twcs_first5000.csv")
+    predicted = detect_languages(frame["text"])
+    assert (predicted == "en").mean() >= 0.95
+    assert predicted.isin(["en", "und"]).mean() >= 0.999
