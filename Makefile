@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed-stamp
 # JupyterLab/nbval settings that keep everything inside the project (nothing registered globally).
 export JUPYTER_PLATFORM_DIRS := 1
 export MPLBACKEND := Agg
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
 .PHONY: help venv lab test lint unit notebooks-test notebooks course clean
@@ -27,7 +29,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 venv: $(STAMP)
 
 lab: venv
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -28,7 +28,6 @@ Private: use :func:`complaintlab.text.detect_language`. The method, in order:
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 
 from complaintlab import _unicode as u
@@ -134,7 +133,7 @@ def _lists() -> dict[str, frozenset[str]]:
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = u.nfkc(text)
     text = u.clean_invisibles(text)
     text = u.strip_marks(text)
     text = u.map_punctuation(text)
@@ -262,8 +261,8 @@ def _arabic(text: str, words: list[str], n: int, raw: str) -> str:
 
 
 def _cyrillic(text: str, words: list[str], n: int, raw: str) -> str:
-    foreign = sum(1 for ch in text if ch in _OTHER_CYRILLIC)
-    if foreign >= 2 or (foreign == 1 and n < 40):
+    # ъ ы э ё ѝ exist in Russian or Bulgarian but not in Ukrainian, Macedonian or Serbian.
+    if not any(ch in text for ch in "ъыэёѝ") and _other_cyrillic(text, words) >= 2:
         return UND
     lists = _lists()
     ru = 2.0 * sum(text.count(c) for c in "ыэё")
@@ -298,6 +297,25 @@ def _cyrillic(text: str, words: list[str], n: int, raw: str) -> str:
     if bg > ru or (bg == ru == 0 and n >= _BG_BY_ABSENCE):
         return "bg"
     return UND
+
+
+def _other_cyrillic(text: str, words: list[str]) -> float:
+    """How much more the text looks Ukrainian, Macedonian or Serbian than Russian/Bulgarian.
+
+    Letters those languages have and ours lack count 2 each; a word counts 1 when its
+    frequency (``wordfreq``, Zipf scale) in Ukrainian or Macedonian is at least 1.5 above its
+    frequency in both Russian and Bulgarian, and -1 when it is at least 1.5 below. Positive
+    means "another language"; two points are needed to call it one.
+    """
+    score = 2.0 * sum(1 for ch in text if ch in _OTHER_CYRILLIC)
+    for word in words:
+        ours = max(zipf(word, "ru"), zipf(word, "bg"))
+        theirs = max(zipf(word, "uk"), zipf(word, "mk"))
+        if theirs - ours >= 1.5:
+            score += 1.0
+        elif ours - theirs >= 1.5:
+            score -= 1.0
+    return score
 
 
 def _latin(text: str, words: list[str], n: int, raw: str) -> str:

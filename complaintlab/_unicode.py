@@ -163,14 +163,20 @@ def collapse_spaces(text: str) -> str:
     return _RE_SPACES.sub(" ", text).strip()
 
 
+def nfkc(text: str) -> str:
+    """Unicode NFKC, except that the numero sign № (common in Russian and Bulgarian) is kept
+    instead of becoming the letters "No"."""
+    return "№".join(unicodedata.normalize("NFKC", part) for part in text.split("№"))
+
+
 def one_pass(text: str, lang: str | None, fold_yo: bool) -> str:
     """One round of the normalisation chain."""
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     text = clean_invisibles(text)
     text = strip_marks(text)
     text = map_punctuation(text)
     text = map_letters(text, lang, fold_yo)
     text = fix_homoglyphs(text).casefold()
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     text = clean_invisibles(text)
     return collapse_spaces(text)
