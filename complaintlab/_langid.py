@@ -18,7 +18,8 @@ Private: use :func:`complaintlab.text.detect_language`. The method, in order:
      then Russian letters (ы э ё, ь not before о, ъ before е ё ю я) and Russian words and
      endings against Bulgarian letters (ъ elsewhere, ѝ) and Bulgarian words and endings.
    - Latin: English words against the words and diacritics of Spanish, French, German,
-     Italian, Portuguese, Dutch, Turkish, Indonesian and romanised Arabic/Persian/Hebrew.
+     Italian, Portuguese, Dutch, Turkish, Indonesian and romanised Arabic/Persian/Hebrew;
+     a text most of whose words English does not know at all is ``und``.
 
    The language with more evidence wins; a tie is ``und`` except where noted in the code.
    Word lists are data files in ``complaintlab/data/langid`` plus the stopword lists; a word
@@ -27,6 +28,7 @@ Private: use :func:`complaintlab.text.detect_language`. The method, in order:
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 
@@ -159,6 +161,7 @@ def zipf(word: str, lang: str) -> float:
     return zipf_frequency(word, lang)
 
 
+_FREQ_DEAD_ZONE = 1.0  # Zipf gaps below this are noise between corpora, not evidence
 _PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
 _ARABIC_ORTHOGRAPHY = str.maketrans({"ی": "ي", "ک": "ك"})
 
@@ -167,9 +170,10 @@ def _frequency_evidence(words: list[str], a: str, b: str | tuple[str, ...]) -> f
     """Evidence for language ``a`` over ``b`` from how common each word is in each language.
 
     Word frequencies come from the ``wordfreq`` package (Wikipedia, subtitles, news, web
-    text, social media); each word adds ``(zipf_a - zipf_b) / 2`` clipped to [-1, 1], so a
-    word common in one language and unknown in the other counts about as much as one
-    distinctive word from our lists, and a word both use (or neither knows) counts nothing.
+    text, social media). A word whose Zipf frequencies differ by ``gap`` adds
+    ``(|gap| - 1) / 2``, capped at 1, to the language where it is more common: a word common in
+    one language and unknown in the other counts about as much as a distinctive word from our
+    lists, and a word both use about as often (or neither knows) counts nothing.
     """
     rivals = (b,) if isinstance(b, str) else b
     total = 0.0
@@ -186,7 +190,9 @@ def _frequency_evidence(words: list[str], a: str, b: str | tuple[str, ...]) -> f
             )
         else:
             za, zb = zipf(word, a), max(zipf(word, r) for r in rivals)
-        total += max(-1.0, min(1.0, (za - zb) / 2))
+        gap = za - zb
+        if abs(gap) > _FREQ_DEAD_ZONE:
+            total += math.copysign(min(1.0, (abs(gap) - _FREQ_DEAD_ZONE) / 2), gap)
     return total
 
 
@@ -326,5 +332,9 @@ def _latin(text: str, words: list[str], n: int, raw: str) -> str:
     english, foreign = english + max(evidence, 0.0), foreign + max(-evidence, 0.0)
     foreign += 0.5 * sum(1 for ch in text if ch in _LATIN_DIACRITICS)
     if foreign > english and foreign >= 1:
+        return UND
+    # Latin text most of whose words English does not know at all is romanised Persian or
+    # Arabic, or another language we have no list for: undetermined.
+    if len(words) >= 2 and sum(zipf(w, "en") >= 2.0 for w in words) < len(words) / 2:
         return UND
     return "en"

@@ -35,6 +35,7 @@ __all__ = [
     "decode",
     "detect_language",
     "detect_languages",
+    "is_rtl",
     "negations",
     "normalize",
     "stem",
