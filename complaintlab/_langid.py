@@ -14,16 +14,21 @@ Private: use :func:`complaintlab.text.detect_language`. The method, in order:
    - Arabic script: letters of Urdu, Pashto, Kurdish, Sindhi or Uyghur give ``und``; then
      Persian letters (پ چ ژ گ ی ک), ZWNJ, the می/نمی verb prefix and Persian words against
      Arabic letters (ة ى ؤ إ), the ال article and Arabic words.
-   - Cyrillic: letters of Ukrainian, Serbian, Macedonian, Belarusian or Kazakh give ``und``;
-     then Russian letters (ы э ё, ь not before о, ъ before е ё ю я) and Russian words and
-     endings against Bulgarian letters (ъ elsewhere, ѝ) and Bulgarian words and endings.
+   - Cyrillic: unless the text has ъ ы э ё or ѝ (which only Russian and Bulgarian use),
+     letters and words of Ukrainian, Macedonian or Serbian give ``und``; then Russian letters
+     (ы э ё, ь not before о, ъ before е ё ю я), words and endings against Bulgarian letters
+     (ъ elsewhere, ѝ), words and endings. A longer text with no evidence at all is taken as
+     Bulgarian (Russian would almost surely show ы, ь, э or ё).
    - Latin: English words against the words and diacritics of Spanish, French, German,
      Italian, Portuguese, Dutch, Turkish, Indonesian and romanised Arabic/Persian/Hebrew;
      a text most of whose words English does not know at all is ``und``.
 
-   The language with more evidence wins; a tie is ``und`` except where noted in the code.
-   Word lists are data files in ``complaintlab/data/langid`` plus the stopword lists; a word
-   counts for a language only if its rival does not list it too.
+   On top of the letters and word lists, every word adds evidence from its frequency in each
+   candidate language (the ``wordfreq`` package, built from Wikipedia, subtitles, news, web
+   and social-media text), so words our lists never saw still count. The language with more
+   evidence wins; a tie is ``und`` except where noted. Word lists are data files in
+   ``complaintlab/data/langid`` plus the stopword lists; a word counts for a language only if
+   its rival does not list it too.
 """
 
 from __future__ import annotations
