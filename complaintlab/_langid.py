@@ -237,8 +237,15 @@ def detect(text: str) -> str:
 def _hebrew(text: str, words: list[str], n: int, raw: str) -> str:
     lists = _lists()
     yiddish = _hits(words, lists["yi"]) + 2 * sum(text.count(c) for c in "\u05f0\u05f1\u05f2")
+    yiddish += 2 * raw.count("\u05bf")  # rafe (פֿ בֿ): Yiddish spelling, not modern Hebrew
     hebrew = _hits(words, lists["he"])
-    return UND if yiddish >= 2 and yiddish > hebrew else "he"
+    if yiddish >= 2 and yiddish > hebrew:
+        return UND
+    # Hebrew-script text most of whose words modern Hebrew does not know (Yiddish, Ladino,
+    # Judeo-Arabic) is undetermined.
+    if len(words) >= 3 and sum(zipf(w, "he") >= 1.5 for w in words) < len(words) / 3:
+        return UND
+    return "he"
 
 
 def _arabic(text: str, words: list[str], n: int, raw: str) -> str:
@@ -272,8 +279,10 @@ def _arabic(text: str, words: list[str], n: int, raw: str) -> str:
 
 
 def _cyrillic(text: str, words: list[str], n: int, raw: str) -> str:
-    # ъ ы э ё ѝ exist in Russian or Bulgarian but not in Ukrainian, Macedonian or Serbian.
-    if not any(ch in text for ch in "ъыэёѝ") and _other_cyrillic(text, words) >= 2:
+    # ъ ы э ё ѝ exist in Russian or Bulgarian but not in Ukrainian, Macedonian or Serbian;
+    # Belarusian and Kazakh share ы э ё with Russian but also have letters Russian lacks.
+    foreign = any(ch in text for ch in _OTHER_CYRILLIC)
+    if (foreign or not any(ch in text for ch in "ъыэёѝ")) and _other_cyrillic(text, words) >= 2:
         return UND
     lists = _lists()
     ru = 2.0 * sum(text.count(c) for c in "ыэё")
