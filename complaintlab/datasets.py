@@ -1,7 +1,8 @@
 """The corpora we wrote ourselves, in the repository's ``datasets/`` folder.
 
-For now: the language-identification test sentences. The complaint, response and annotation
-corpora and their loaders arrive with the data issue.
+For now: the language-identification test sentences, and (re-exported from
+:mod:`complaintlab.public_data`) the loaders for the CFPB and TWCS public formats. The
+complaint, response and annotation corpora and their loaders arrive with the data issue.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["DATASETS_DIR", "load_langid_sentences"]
+from complaintlab.errors import DatasetError
+from complaintlab.public_data import load_cfpb, load_twcs
+
+__all__ = ["DATASETS_DIR", "DatasetError", "load_cfpb", "load_langid_sentences", "load_twcs"]
 
 #: The folder that holds the project's own corpora.
 DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"

@@ -1,0 +1,277 @@
+"""Loaders for real public complaint data formats: the CFPB Consumer Complaint Database export
+and the Customer Support on Twitter (TWCS) dump.
+
+Both keep every input row, in input order, and turn the raw strings into typed columns with
+tidy names. A value that cannot be read (a date that is not a date, a Yes/No column holding
+something else) raises :class:`~complaintlab.errors.DatasetError` naming the rows and values,
+instead of being dropped. Files are read in chunks, so the full multi-gigabyte CFPB export
+fits in bounded memory per chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from complaintlab.errors import DatasetError
+
+__all__ = ["CFPB_COLUMNS", "iter_cfpb", "load_cfpb", "load_twcs"]
+
+#: CFPB's official header names and the tidy names complaintlab gives them.
+CFPB_COLUMNS = {
+    "Date received": "received_at",
+    "Product": "product",
+    "Sub-product": "sub_product",
+    "Issue": "issue",
+    "Sub-issue": "sub_issue",
+    "Consumer complaint narrative": "text",
+    "Company public response": "company_public_response",
+    "Company": "company",
+    "State": "state",
+    "ZIP code": "zip_code",
+    "Tags": "tags",
+    "Consumer consent provided?": "consumer_consent",
+    "Submitted via": "submitted_via",
+    "Date sent to company": "sent_to_company_at",
+    "Company response to consumer": "company_response",
+    "Timely response?": "timely_response",
+    "Consumer disputed?": "disputed",
+    "Complaint ID": "complaint_id",
+}
+# The older snake_case export (and common re-exports of it).
+_CFPB_SNAKE = {
+    "date_received": "received_at",
+    "product": "product",
+    "sub_product": "sub_product",
+    "issue": "issue",
+    "sub_issue": "sub_issue",
+    "consumer_complaint_narrative": "text",
+    "company_public_response": "company_public_response",
+    "company": "company",
+    "state": "state",
+    "zip_code": "zip_code",
+    "zipcode": "zip_code",
+    "tags": "tags",
+    "consumer_consent_provided": "consumer_consent",
+    "submitted_via": "submitted_via",
+    "date_sent_to_company": "sent_to_company_at",
+    "company_response_to_consumer": "company_response",
+    "timely_response": "timely_response",
+    "consumer_disputed": "disputed",
+    "consumer_disputed?": "disputed",
+    "complaint_id": "complaint_id",
+}
+_CHANNELS = {"web": "web_form", "phone": "phone", "email": "email", "referral": "referral",
+             "postal mail": "mail", "fax": "fax", "web referral": "referral"}  # fmt: skip
+_BOOLEANS = {"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
+_MISSING = {"", "n/a", "na", "none", "null"}
+
+
+def _problem_rows(mask: pd.Series, values: pd.Series, column: str, offset: int) -> list[str]:
+    rows = np.flatnonzero(mask.to_numpy())
+    return [f"data row {offset + i + 1}, column {column!r}: {values.iloc[i]!r}" for i in rows]
+
+
+def _dates(values: pd.Series, column: str, offset: int, problems: list[str]) -> pd.Series:
+    missing = values.str.strip().str.lower().isin(_MISSING)
+    parsed = pd.to_datetime(values.where(~missing), format="mixed", utc=True, errors="coerce")
+    problems += _problem_rows(parsed.isna() & ~missing, values, column, offset)
+    return parsed
+
+
+def _yes_no(values: pd.Series, column: str, offset: int, problems: list[str]) -> pd.Series:
+    key = values.str.strip().str.lower()
+    known = key.isin(_BOOLEANS) | key.isin(_MISSING)
+    problems += _problem_rows(~known, values, column, offset)
+    return key.map(_BOOLEANS).astype("boolean")
+
+
+def _tidy_cfpb(chunk: pd.DataFrame, offset: int, source: str) -> pd.DataFrame:
+    problems: list[str] = []
+    out = pd.DataFrame(index=chunk.index)
+    for name in chunk.columns:
+        values = chunk[name]
+        if name in ("received_at", "sent_to_company_at"):
+            out[name] = _dates(values, name, offset, problems)
+        elif name in ("timely_response", "disputed"):
+            out[name] = _yes_no(values, name, offset, problems)
+        elif name == "complaint_id":
+            ids = pd.to_numeric(values, errors="coerce")
+            problems += _problem_rows(ids.isna(), values, name, offset)
+            out[name] = ids.astype("Int64")
+        else:
+            text = values.astype("string")
+            out[name] = text.mask(text.str.strip().str.lower().isin(_MISSING))
+    if "submitted_via" in out:
+        via = out["submitted_via"].str.strip().str.lower()
+        out["channel"] = via.map(_CHANNELS).fillna(via).astype("string")
+    out["lang"] = "en"
+    if problems:
+        raise DatasetError(source, problems)
+    return out
+
+
+def _cfpb_header(path: Path) -> dict[str, str]:
+    header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+    rename = {}
+    for column in header:
+        key = column.strip()
+        rename[column] = CFPB_COLUMNS.get(key) or _CFPB_SNAKE.get(key.lower(), column)
+    wanted = set(CFPB_COLUMNS.values())
+    missing = sorted(wanted - set(rename.values()))
+    if missing:
+        official = {v: k for k, v in CFPB_COLUMNS.items()}
+        raise DatasetError(
+            path.name,
+            [f"missing column {official[m]!r} (or its snake_case form)" for m in missing],
+        )
+    return rename
+
+
+def iter_cfpb(path: str | Path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
+    """Read a CFPB Consumer Complaint Database CSV export chunk by chunk (see :func:`load_cfpb`).
+
+    Each chunk keeps the file's row order; its index continues across chunks.
+    """
+    path = Path(path)
+    rename = _cfpb_header(path)
+    reader = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                         chunksize=chunksize)  # fmt: skip
+    offset = 0
+    try:
+        for chunk in reader:
+            chunk = chunk.rename(columns=rename)
+            chunk.index = pd.RangeIndex(offset, offset + len(chunk))
+            yield _tidy_cfpb(chunk, offset, path.name)
+            offset += len(chunk)
+    except pd.errors.ParserError as exc:
+        raise DatasetError(path.name, [f"malformed CSV after data row {offset}: {exc}"]) from exc
+
+
+def load_cfpb(path: str | Path, chunksize: int = 100_000) -> pd.DataFrame:
+    r"""Load a CFPB Consumer Complaint Database CSV export into tidy, typed columns.
+
+    Accepts the official header (``Date received``, ..., ``Complaint ID``) and the older
+    snake_case one. Columns: ``received_at`` and ``sent_to_company_at`` (UTC datetimes),
+    ``product``, ``sub_product``, ``issue``, ``sub_issue``, ``text`` (the narrative),
+    ``company_public_response``, ``company``, ``state``, ``zip_code``, ``tags``,
+    ``consumer_consent``, ``submitted_via`` and ``channel`` (``web_form``, ``phone``,
+    ``email``, ``referral``, ``mail``, ``fax``), ``company_response``, ``timely_response`` and
+    ``disputed`` (nullable booleans: Yes/No → True/False, ``N/A`` → missing),
+    ``complaint_id`` (integer) and ``lang`` (``"en"``). Empty strings and ``N/A`` become
+    missing values. Extra columns are kept under their own names. Every row is kept.
+
+    Raises
+    ------
+    DatasetError
+        Missing columns, a malformed CSV row, or values that cannot be read (each named).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> row = ["2017-03-21", "Mortgage", "", "Billing", "", "Charged twice", "", "ACME", "TX",
+    ...        "770XX", "", "Consent provided", "Web", "2017-03-22", "Closed with explanation",
+    ...        "Yes", "N/A", "123"]
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "cfpb.csv"
+    >>> _ = path.write_text(",".join(CFPB_COLUMNS) + "\n" + ",".join(row) + "\n")
+    >>> frame = load_cfpb(path)
+    >>> print(frame.loc[0, "channel"], frame.loc[0, "timely_response"], frame.loc[0, "disputed"])
+    web_form True <NA>
+    """
+    chunks = list(iter_cfpb(path, chunksize=chunksize))
+    return pd.concat(chunks) if len(chunks) > 1 else chunks[0]
+
+
+_TWCS_COLUMNS = ["tweet_id", "author_id", "inbound", "created_at", "text",
+                 "response_tweet_id", "in_response_to_tweet_id"]  # fmt: skip
+
+
+def load_twcs(path: str | Path) -> pd.DataFrame:
+    """Load a Customer Support on Twitter (TWCS) dump and rebuild its threads.
+
+    One row per tweet, in file order, with ``tweet_id``, ``author_id``, ``inbound`` (bool),
+    ``created_at`` (UTC), ``text``, ``response_tweet_ids`` (list of ints),
+    ``in_response_to_tweet_id`` (nullable int), and the rebuilt columns:
+
+    - ``thread_id``: the first tweet of the thread that is present in the file;
+    - ``company``: the support account — the author for company tweets; for customer tweets
+      the account that answered, else the first @mention that is a known company account;
+    - ``first_response_at`` / ``first_response_minutes``: for customer tweets, the earliest
+      company reply found in the file (missing when none is in the file).
+
+    ``frame.attrs["dangling_references"]`` counts reply ids that point outside the file
+    (normal for a sample). Raises :class:`~complaintlab.errors.DatasetError` for missing
+    columns or unreadable values.
+    """
+    path = Path(path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in _TWCS_COLUMNS if c not in raw.columns]
+    if missing:
+        raise DatasetError(path.name, [f"missing column {c!r}" for c in missing])
+    problems: list[str] = []
+    out = pd.DataFrame(index=raw.index)
+    ids = pd.to_numeric(raw["tweet_id"], errors="coerce")
+    problems += _problem_rows(ids.isna(), raw["tweet_id"], "tweet_id", 0)
+    out["tweet_id"] = ids.astype("Int64")
+    out["author_id"] = raw["author_id"].astype("string")
+    out["inbound"] = _yes_no(raw["inbound"], "inbound", 0, problems)
+    created = pd.to_datetime(raw["created_at"], format="%a %b %d %H:%M:%S %z %Y", utc=True,
+                             errors="coerce")  # fmt: skip
+    problems += _problem_rows(created.isna(), raw["created_at"], "created_at", 0)
+    out["created_at"] = created
+    out["text"] = raw["text"].astype("string")
+    replies = raw["response_tweet_id"].str.split(",")
+    out["response_tweet_ids"] = [
+        [int(x) for x in r if x.strip().isdigit()] if isinstance(r, list) else [] for r in replies
+    ]
+    parent = pd.to_numeric(raw["in_response_to_tweet_id"].replace("", None), errors="coerce")
+    out["in_response_to_tweet_id"] = parent.astype("Int64")
+    if problems:
+        raise DatasetError(path.name, problems)
+    return _rebuild_threads(out)
+
+
+def _rebuild_threads(out: pd.DataFrame) -> pd.DataFrame:
+    position = {int(t): i for i, t in enumerate(out["tweet_id"])}
+    parents = out["in_response_to_tweet_id"].tolist()
+    thread = []
+    for i, tweet in enumerate(out["tweet_id"]):
+        current, seen = i, {i}
+        while not pd.isna(parents[current]) and int(parents[current]) in position:
+            nxt = position[int(parents[current])]
+            if nxt in seen:  # a cycle in bad data: stop at the first repeat
+                break
+            seen.add(nxt)
+            current = nxt
+        thread.append(int(out["tweet_id"].iloc[current]) if current != i else int(tweet))
+    out["thread_id"] = pd.array(thread, dtype="Int64")
+
+    inbound = out["inbound"].fillna(False).to_numpy(bool)
+    companies = set(out.loc[~inbound, "author_id"].dropna())
+    first_at, company, dangling = [], [], 0
+    for i in range(len(out)):
+        found = [position[r] for r in out["response_tweet_ids"].iloc[i] if r in position]
+        dangling += len(out["response_tweet_ids"].iloc[i]) - len(found)
+        answers = [j for j in found if not inbound[j]]
+        if not inbound[i]:
+            first_at.append(pd.NaT)
+            company.append(out["author_id"].iloc[i])
+            continue
+        if answers:
+            j = min(answers, key=lambda k: out["created_at"].iloc[k])
+            first_at.append(out["created_at"].iloc[j])
+            company.append(out["author_id"].iloc[j])
+        else:
+            first_at.append(pd.NaT)
+            mentions = [m[1:] for m in str(out["text"].iloc[i]).split() if m.startswith("@")]
+            company.append(next((m for m in mentions if m in companies), pd.NA))
+    out["company"] = pd.array(company, dtype="string")
+    out["first_response_at"] = pd.to_datetime(pd.Series(first_at, index=out.index), utc=True)
+    minutes = (out["first_response_at"] - out["created_at"]).dt.total_seconds() / 60
+    out["first_response_minutes"] = minutes
+    out["lang"] = "en"
+    out.attrs["dangling_references"] = dangling
+    return out
