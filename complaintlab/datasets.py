@@ -14,8 +14,17 @@ import pandas as pd
 
 from complaintlab.errors import DatasetError
 from complaintlab.public_data import load_cfpb, load_twcs
+from complaintlab.reading import LoadReport, read_complaints
 
-__all__ = ["DATASETS_DIR", "DatasetError", "load_cfpb", "load_langid_sentences", "load_twcs"]
+__all__ = [
+    "DATASETS_DIR",
+    "DatasetError",
+    "LoadReport",
+    "load_cfpb",
+    "load_langid_sentences",
+    "load_twcs",
+    "read_complaints",
+]
 
 #: The folder that holds the project's own corpora.
 DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"

@@ -33,6 +33,7 @@ __all__ = [
     "UNDETERMINED",
     "UnknownLanguageError",
     "decode",
+    "decode_with_encoding",
     "detect_language",
     "detect_languages",
     "is_rtl",
@@ -399,26 +400,37 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     >>> decode("\ufeffПривет".encode("utf-8"))
     'Привет'
     """
+    return decode_with_encoding(data, encoding)[0]
+
+
+def decode_with_encoding(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Like :func:`decode`, and also return the name of the encoding that was used.
+
+    Examples
+    --------
+    >>> decode_with_encoding("Заказ не пришёл".encode("cp1251"))
+    ('Заказ не пришёл', 'cp1251')
+    """
     if not isinstance(data, bytes | bytearray):
         raise TypeError(f"decode expects bytes, got {type(data).__name__}")
     data = bytes(data)
     if encoding is not None:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
             raise ValueError(
                 f"decode: the bytes are not valid {encoding}: byte {exc.start} "
                 f"({data[exc.start : exc.start + 1]!r}) cannot be decoded."
             ) from exc
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16"), "utf-16"
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         first_bad = exc.start
-    best, best_score = None, 0
+    best, best_score, used = None, 0, ""
     for codec, langs in _CANDIDATES:
         try:
             text = data.decode(codec)
@@ -427,10 +439,10 @@ def decode(data: bytes, encoding: str | None = None) -> str:
         words = _TOKENIZER.tokenize(normalize(text, "und"))
         score = sum(1 for w in words if max(_langid.zipf(w, lang) for lang in langs) >= 1.0)
         if score > best_score:
-            best, best_score = text, score
+            best, best_score, used = text, score, codec
     if best is None or best_score == 0:
         raise ValueError(
             "decode: the bytes are neither UTF-8 (first bad byte at offset "
             f"{first_bad}) nor text in cp1256, cp1251 or cp1255; pass encoding=..."
         )
-    return best
+    return best, used
