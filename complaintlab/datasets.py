@@ -18,12 +18,14 @@ from complaintlab.reading import LoadReport, read_complaints
 
 __all__ = [
     "DATASETS_DIR",
+    "REAL_LANGID_SAMPLES",
     "DatasetError",
     "LoadReport",
     "load_cfpb",
     "load_langid_sentences",
     "load_twcs",
     "read_complaints",
+    "real_data_langid_accuracy",
 ]
 
 #: The folder that holds the project's own corpora.
@@ -59,3 +61,35 @@ def load_langid_sentences(path: str | Path | None = None) -> pd.DataFrame:
                 )
             rows.append(row)
     return pd.DataFrame(rows, columns=_LANGID_COLUMNS)
+
+
+#: Real public samples with a known language: (data set folder, file, text column, language);
+#: language ``None`` means the file has its own ``lang`` column.
+REAL_LANGID_SAMPLES = (
+    ("arabic_arsarcasm", "arsarcasm_tweets_sample3000.csv", "tweet", "ar"),
+    ("persian_digikala_food_reviews", "parsinlu_digikala_food_reviews.csv", "review", "fa"),
+    ("hebrew_sentiment", "hebrew_facebook_comments_sample3000.csv", "text", "he"),
+    ("cfpb_complaints", "cfpb_complaints_2015_2020_sample.csv",
+     "Consumer complaint narrative", "en"),
+    ("xed_emotion_bg_ru", "xed_subtitles_bg_ru.csv", "text", None),
+)  # fmt: skip
+
+
+def real_data_langid_accuracy(min_chars: int = 20) -> pd.DataFrame:
+    """Accuracy of :func:`complaintlab.text.detect_languages` on the real public samples.
+
+    Texts shorter than ``min_chars`` characters (and empty ones) are left out. Returns one row
+    per data set: ``data set``, ``lang``, ``texts``, ``accuracy``. Needs the real data
+    (``COMPLAINTLAB_DATA``); raises :class:`~complaintlab.config.DataNotFoundError` without it.
+    """
+    from complaintlab.config import require_data
+    from complaintlab.text import detect_languages
+
+    rows = []
+    for folder, file, column, lang in REAL_LANGID_SAMPLES:
+        frame = pd.read_csv(require_data(folder) / file).dropna(subset=[column])
+        frame = frame[frame[column].str.len() >= min_chars]
+        expected = frame["lang"] if lang is None else lang
+        accuracy = float((detect_languages(frame[column]) == expected).mean())
+        rows.append((folder, lang or "bg+ru", len(frame), round(accuracy, 4)))
+    return pd.DataFrame(rows, columns=["data set", "lang", "texts", "accuracy"])

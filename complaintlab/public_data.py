@@ -207,7 +207,10 @@ def load_twcs(path: str | Path) -> pd.DataFrame:
     columns or unreadable values.
     """
     path = Path(path)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.ParserError as exc:
+        raise DatasetError(path.name, [f"malformed CSV: {exc}"]) from exc
     missing = [c for c in _TWCS_COLUMNS if c not in raw.columns]
     if missing:
         raise DatasetError(path.name, [f"missing column {c!r}" for c in missing])

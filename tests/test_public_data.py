@@ -98,3 +98,10 @@ def test_real_twcs_keeps_every_row(real_data):
     answered = frame["first_response_minutes"].dropna()
     assert len(answered) > 1000
     assert (answered >= 0).all()
+
+
+def test_twcs_ragged_file_is_a_named_error(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('tweet_id,author_id\n1,"unclosed\n', encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"t\.csv"):
+        load_twcs(path)

@@ -3,6 +3,7 @@ import csv
 import pandas as pd
 import pytest
 
+from complaintlab.datasets import real_data_langid_accuracy
 from complaintlab.text import LANGUAGES, detect_language, detect_languages
 
 
@@ -106,41 +107,13 @@ def test_vectorised_bad_row_named_or_coerced():
 
 
 # --- text written by other people: the real public data samples -----------------------------
-def _accuracy(texts, expected, min_chars=20):
-    texts = [t for t in texts if isinstance(t, str) and len(t) >= min_chars]
-    predicted = detect_languages(texts)
-    return (predicted == expected).mean(), len(texts)
-
-
-@pytest.mark.parametrize(
-    ("folder", "file", "column", "lang"),
-    [
-        ("arabic_arsarcasm", "arsarcasm_tweets_sample3000.csv", "tweet", "ar"),
-        ("persian_digikala_food_reviews", "parsinlu_digikala_food_reviews.csv", "review", "fa"),
-        ("hebrew_sentiment", "hebrew_facebook_comments_sample3000.csv", "text", "he"),
-        (
-            "cfpb_complaints",
-            "cfpb_complaints_2015_2020_sample.csv",
-            "Consumer complaint narrative",
-            "en",
-        ),
-    ],
-)
-def test_accuracy_on_real_data(real_data, folder, file, column, lang):
-    frame = pd.read_csv(real_data / folder / file, usecols=[column])
-    accuracy, n = _accuracy(frame[column], lang)
-    print(f"{folder}: {accuracy:.4f} on {n} texts")
-    assert n >= 1000
-    assert accuracy >= 0.99
-
-
-def test_bulgarian_and_russian_subtitles(real_data):
-    """Film subtitles: short lines, no complaint words; texts of 20+ characters."""
-    frame = pd.read_csv(real_data / "xed_emotion_bg_ru" / "xed_subtitles_bg_ru.csv")
-    frame = frame[frame["text"].str.len() >= 20]
-    accuracy = (detect_languages(frame["text"]) == frame["lang"]).mean()
-    print(f"xed bg/ru: {accuracy:.4f} on {len(frame)} lines")
-    assert accuracy >= 0.99
+def test_accuracy_on_real_data(real_data):
+    """Arabic tweets, Persian reviews, Hebrew comments, CFPB narratives, bg/ru subtitles."""
+    table = real_data_langid_accuracy(min_chars=20)
+    print(table.to_string())
+    assert len(table) == 5
+    assert (table["texts"] >= 1000).all()
+    assert (table["accuracy"] >= 0.99).all(), table.to_string()
 
 
 def test_support_tweets_are_english_or_undetermined(real_data):
