@@ -1,40 +1,71 @@
-"""The corpora we wrote ourselves, in the repository's ``datasets/`` folder.
+"""One front door to every data set of the course.
 
-For now: the language-identification test sentences, and (re-exported from
-:mod:`complaintlab.public_data`) the loaders for the CFPB and TWCS public formats. The
-complaint, response and annotation corpora and their loaders arrive with the data issue.
+- Our own corpora (the repository's ``datasets/`` folder, installed with the package):
+  :func:`load_complaints`, :func:`load_responses`, :func:`load_annotations`,
+  :func:`load_langid_sentences`, checked against ``datapackage.json`` by :func:`validate`.
+- A researcher's own export: :func:`read_complaints` (CSV, JSON Lines, Excel).
+- Real public formats: :func:`load_cfpb` (CFPB Consumer Complaint Database) and
+  :func:`load_twcs` (Customer Support on Twitter).
 """
 
 from __future__ import annotations
 
 import csv
+import io
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from complaintlab.corpus import (
+    CATEGORIES,
+    COMPLAINANT_TYPES,
+    LANGS,
+    SEVERITIES,
+    TONE_FEATURES,
+    agreement,
+    count_tables,
+    label_association,
+    load_annotations,
+    load_complaints,
+    load_responses,
+)
 from complaintlab.errors import DatasetError
 from complaintlab.public_data import load_cfpb, load_twcs
 from complaintlab.reading import LoadReport, read_complaints
+from complaintlab.schema import validate
 
 __all__ = [
-    "DATASETS_DIR",
+    "CATEGORIES",
+    "COMPLAINANT_TYPES",
+    "LANGS",
     "REAL_LANGID_SAMPLES",
+    "SEVERITIES",
+    "TONE_FEATURES",
     "DatasetError",
     "LoadReport",
+    "agreement",
+    "count_tables",
+    "label_association",
+    "load_annotations",
     "load_cfpb",
+    "load_complaints",
     "load_langid_sentences",
+    "load_responses",
     "load_twcs",
     "read_complaints",
     "real_data_langid_accuracy",
+    "validate",
 ]
 
-#: The folder that holds the project's own corpora.
-DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"
 _LANGID_COLUMNS = ["lang", "kind", "text"]
 
 
 def load_langid_sentences(path: str | Path | None = None) -> pd.DataFrame:
     """Load the language-identification test sentences (``datasets/langid_sentences.tsv``).
+
+    By default the copy installed with the package is read; ``path`` reads another file in the
+    same format.
 
     Returns a DataFrame with columns ``lang`` (expected answer: he ar fa ru bg en or und),
     ``kind`` (complaint, reply, chat, brand, emoji, pair, other) and ``text``, one row per
@@ -47,17 +78,21 @@ def load_langid_sentences(path: str | Path | None = None) -> pd.DataFrame:
     >>> list(frame.columns)
     ['lang', 'kind', 'text']
     """
-    path = Path(path) if path is not None else DATASETS_DIR / "langid_sentences.tsv"
-    with path.open(encoding="utf-8", newline="") as f:
+    if path is None:
+        ref = resources.files("complaintlab._datasets").joinpath("langid_sentences.tsv")
+        name, text = "langid_sentences.tsv", ref.read_text(encoding="utf-8")
+    else:
+        name, text = Path(path).name, Path(path).read_text(encoding="utf-8")
+    with io.StringIO(text, newline="") as f:
         reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, None)
         if header != _LANGID_COLUMNS:
-            raise ValueError(f"{path.name}: header must be {_LANGID_COLUMNS}, got {header}")
+            raise ValueError(f"{name}: header must be {_LANGID_COLUMNS}, got {header}")
         rows = []
         for line_number, row in enumerate(reader, start=2):
             if len(row) != 3:
                 raise ValueError(
-                    f"{path.name}, line {line_number}: expected 3 fields, got {len(row)}"
+                    f"{name}, line {line_number}: expected 3 fields, got {len(row)}"
                 )
             rows.append(row)
     return pd.DataFrame(rows, columns=_LANGID_COLUMNS)

@@ -1,4 +1,4 @@
-"""Read a researcher's own complaint export (CSV or JSON Lines) without losing a row silently.
+"""Read a researcher's own complaint export (CSV, JSON Lines or Excel) without losing a row.
 
 :func:`read_complaints` maps the user's column names onto complaintlab's, decodes legacy
 encodings (reporting which one it used), checks every row, and either raises one
@@ -51,6 +51,31 @@ class LoadReport:
         return "\n".join(lines)
 
 
+_EXCEL = (".xlsx", ".xlsm")
+
+
+def _excel_rows(path: Path) -> list[dict]:
+    """The first sheet of an Excel workbook as string rows (cached cell values, not formulas)."""
+    sheet = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl",
+                          keep_default_na=False, na_values=[])  # "n/a" stays a value
+    if sheet.columns.empty:
+        raise DatasetError(path.name, ["the first sheet is empty (no header row)"])
+    rows = []
+    for record in sheet.to_dict("records"):
+        rows.append({str(k): _cell(v) for k, v in record.items()})
+    return rows
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _read_rows(path: Path, text: str, report: LoadReport) -> list[dict]:
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         rows = []
@@ -92,12 +117,14 @@ def read_complaints(
     on_bad_rows: str = "raise",
     encoding: str | None = None,
 ):
-    """Read complaints from a CSV or JSON Lines file into the course's columns.
+    """Read complaints from a CSV, JSON Lines or Excel file into the course's columns.
 
     Parameters
     ----------
     source : path
-        ``.csv`` (any delimiter-free standard CSV, quoted newlines allowed) or ``.jsonl``.
+        ``.csv`` (standard comma-separated, quoted newlines allowed), ``.jsonl`` / ``.ndjson``
+        or ``.xlsx`` (the first sheet; formulas are read as their last computed values and
+        the report's encoding says ``xlsx``).
     mapping : dict, optional
         ``{their_column: our_column}``. Our columns: ``text`` (required), ``complaint_id``,
         ``lang``, ``channel``, ``domain``, ``received_at``, ``customer_segment``,
@@ -137,9 +164,13 @@ def read_complaints(
         )
     lang = check_lang(lang, "read_complaints")
     path = Path(source)
-    text, used = decode_with_encoding(path.read_bytes(), encoding)
-    report = LoadReport(source=path.name, encoding=used)
-    rows = _read_rows(path, text, report)
+    if path.suffix.lower() in _EXCEL:
+        report = LoadReport(source=path.name, encoding="xlsx")
+        rows = _excel_rows(path)
+    else:
+        text, used = decode_with_encoding(path.read_bytes(), encoding)
+        report = LoadReport(source=path.name, encoding=used)
+        rows = _read_rows(path, text, report)
     report.rows_read = len(rows)
     mapping = dict(mapping or {})
     good: dict[int, dict] = {}

@@ -43,3 +43,17 @@ def test_no_machine_paths_in_notebooks(root):
         text = notebook.read_text(encoding="utf-8")
         assert not re.search(r"/(root|home|tmp|work|Users)/[\w.-]+", text), notebook.name
         assert not re.search(r"0x[0-9a-f]{8,}", text), notebook.name
+
+
+def test_every_package_folder_is_listed_for_the_wheel(root):
+    setuptools = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    listed = set(setuptools["packages"])
+    folders = {
+        ".".join(path.relative_to(root).parts)
+        for path in (root / "complaintlab").rglob("*")
+        if path.is_dir() and path.name != "__pycache__"
+    } | {"complaintlab"}
+    assert folders | {"complaintlab._datasets"} == listed
+    assert setuptools["package-dir"]["complaintlab._datasets"] == "datasets"

@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from complaintlab.errors import DatasetError
@@ -88,3 +89,26 @@ def test_bad_options_are_named(tmp_path):
         read_complaints(path, on_bad_rows="drop")
     with pytest.raises(ValueError, match="lang"):
         read_complaints(path, lang="xx")
+
+
+def test_excel_export_keeps_every_row(tmp_path):
+    path = tmp_path / "export.xlsx"
+    pd.DataFrame(
+        {
+            "Ticket": [101, 102, 103],
+            "Opened": pd.to_datetime(["2025-03-01 09:30", "2025-03-02 10:00", "2025-03-03 00:00"]),
+            "Body": ["החשבונית כפולה, אני מבקש החזר", None, "Где мой заказ? Жду уже неделю."],
+            "Value": [1200.0, 50.0, "n/a"],
+        }
+    ).to_excel(path, index=False)
+    mapping = {"Ticket": "complaint_id", "Opened": "received_at", "Body": "text",
+               "Value": "customer_value"}  # fmt: skip
+    frame, report = read_complaints(path, mapping, on_bad_rows="report")
+    assert report.encoding == "xlsx"
+    assert (report.rows_read, report.rows_kept) == (3, 1)
+    assert report.rejected == [(2, "empty text"), (3, "customer_value 'n/a' is not a number")]
+    assert frame["complaint_id"].tolist() == ["101"]
+    assert frame["lang"].tolist() == ["he"]
+    assert frame["received_at"].iloc[0] == pd.Timestamp("2025-03-01 09:30", tz="UTC")
+    with pytest.raises(DatasetError, match="row 3: customer_value 'n/a'"):
+        read_complaints(path, mapping)
