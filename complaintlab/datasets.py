@@ -31,7 +31,7 @@ from complaintlab.corpus import (
     load_responses,
 )
 from complaintlab.errors import DatasetError
-from complaintlab.public_data import load_cfpb, load_twcs
+from complaintlab.public_data import iter_cfpb, load_cfpb, load_twcs
 from complaintlab.reading import LoadReport, read_complaints
 from complaintlab.schema import validate
 
@@ -46,6 +46,7 @@ __all__ = [
     "LoadReport",
     "agreement",
     "count_tables",
+    "iter_cfpb",
     "label_association",
     "load_annotations",
     "load_cfpb",

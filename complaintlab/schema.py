@@ -106,7 +106,7 @@ def validate(df: pd.DataFrame, table: str, *, complaints: pd.DataFrame | None = 
         _check_unique(df, keys, problems)
     for fk in resource["schema"].get("foreignKeys", []):
         _check_foreign_key(df, fk, complaints, problems)
-    if table == "responses" and not problems:
+    if table == "responses" and {"complaint_id", "turn", "author", "sent_at"} <= set(parsed):
         _check_threads(df, parsed, complaints, problems)
     if problems:
         raise DatasetError(source or table, problems)
@@ -215,15 +215,17 @@ def _check_threads(df, parsed, complaints, problems) -> None:
     agent = parsed["author"].astype("string").eq("agent").fillna(False)
     features = [f["name"] for f in schema("responses")["schema"]["fields"]
                 if f["type"] == "boolean"]  # fmt: skip
-    for label in df.index[agent & _blank(df["agent_id"])]:
-        problems.append(f"row {label}, column 'agent_id': an agent turn needs an agent_id")
-    for name in features:
-        for label in df.index[agent & parsed[name].isna()]:
+    if "agent_id" in df.columns:
+        for label in df.index[agent & _blank(df["agent_id"])]:
+            problems.append(f"row {label}, column 'agent_id': an agent turn needs an agent_id")
+    for name in (f for f in features if f in df.columns):
+        for label in df.index[agent & _blank(df[name])]:
             problems.append(f"row {label}, column {name!r}: an agent turn needs true or false")
-        for label in df.index[~agent & parsed[name].notna()]:
+        for label in df.index[~agent & ~_blank(df[name])]:
             problems.append(f"row {label}, column {name!r}: customer turns carry no tone labels")
     received = _complaints(complaints).set_index("complaint_id")["received_at"]
-    received = pd.to_datetime(received, utc=True, format="ISO8601")
+    received = pd.to_datetime(received, utc=True, format="ISO8601", errors="coerce")
+    received = received[~received.index.duplicated()]
     sent = parsed["sent_at"]
     arrived = df["complaint_id"].astype(str).map(received)
     for label in df.index[sent < arrived]:

@@ -105,3 +105,27 @@ def test_twcs_ragged_file_is_a_named_error(tmp_path):
     path.write_text('tweet_id,author_id\n1,"unclosed\n', encoding="utf-8")
     with pytest.raises(DatasetError, match=r"t\.csv"):
         load_twcs(path)
+
+
+def test_twcs_chunked_reading_rebuilds_the_same_threads(fixtures, capsys):
+    whole = load_twcs(fixtures / "twcs_small.csv")
+    chunked = load_twcs(fixtures / "twcs_small.csv", chunksize=2, progress=True)
+    pd.testing.assert_frame_equal(whole, chunked)
+    assert chunked.attrs == whole.attrs
+    assert "twcs_small.csv" in capsys.readouterr().err  # the progress bar went to stderr
+
+
+def test_twcs_bad_value_in_a_later_chunk_names_its_row(tmp_path, fixtures):
+    with (fixtures / "twcs_small.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[3][rows[0].index("inbound")] = "maybe"
+    path = tmp_path / "t.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    with pytest.raises(DatasetError, match=r"data row 3, column 'inbound': 'maybe'"):
+        load_twcs(path, chunksize=2)
+
+
+def test_chunksize_must_be_positive(fixtures):
+    with pytest.raises(ValueError, match="chunksize"):
+        load_cfpb(fixtures / "cfpb_official.csv", chunksize=0)

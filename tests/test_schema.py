@@ -181,3 +181,14 @@ def test_unknown_table_and_wrong_input():
         validate(pd.DataFrame(), "tickets")
     with pytest.raises(TypeError, match="DataFrame"):
         validate([{"text": "x"}], "complaints")
+
+
+def test_thread_rules_still_run_beside_other_problems(turns, complaints):
+    turns.loc[0, "sent_at"] = "2020-01-01T00:00:00Z"
+    turns.loc[1, "complaint_id"] = "he-9999"
+    problems = _problems(turns, "responses", complaints=complaints)
+    assert len(problems) == 2
+    assert (
+        problems[0] == "row 1, column 'complaint_id': 'he-9999' is not a complaint_id in complaints"
+    )
+    assert problems[1].startswith("row 0, column 'sent_at': 2020-01-01T00:00:00+00:00 is earlier")
