@@ -1,0 +1,162 @@
+"""Cue lexicons: sectioned word lists matched on normalised tokens (shared by the analyses).
+
+File format (UTF-8): ``[section]`` headers, one cue per line, ``#`` comments. A cue is one to
+four words, matched in order with at most one other word between two cue words ("charged
+twice" fires in "charged me twice"); a trailing ``*`` on a word is a prefix match. A cue word
+matches a token when,
+after :func:`complaintlab.text.normalize`, they are equal, have the same stem
+(:func:`complaintlab.text.stem`), or — for Hebrew and Arabic, which attach particles and
+clitics to the word — when the token without its leading particles equals the cue word.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from complaintlab._stem import _HE_PREFIXES
+from complaintlab.text import normalize, stem, tokenize
+
+_AR_CONJUNCTIONS = ("و", "ف")
+_AR_PREFIXES = tuple(sorted("بال كال لل ال ب ل ك س".split(), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue: its section, its text as written, and its normalised words."""
+
+    section: str
+    text: str
+    words: tuple[str, ...]
+    keys: tuple = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A cue that fired: the cue, and the first and last token positions it covered."""
+
+    cue: Cue
+    start: int
+    end: int
+
+
+def _bare(token: str, lang: str) -> set[str]:
+    """The token without leading particles (Hebrew) or clitics (Arabic), all readings."""
+    forms = {token}
+    if lang == "he":
+        forms |= _strip(token, _HE_PREFIXES)
+    elif lang == "ar":
+        for base in {token} | _strip(token, _AR_CONJUNCTIONS):
+            forms |= {base} | _strip(base, _AR_PREFIXES)
+    return forms
+
+
+def _strip(token: str, prefixes: tuple[str, ...]) -> set[str]:
+    return {token[len(p) :] for p in prefixes if token.startswith(p) and len(token) - len(p) >= 2}
+
+
+def _stem(word: str, lang: str) -> str:
+    # ISRI reduces Arabic to roots, far too coarse for cues: Arabic uses clitic stripping only.
+    return word if lang == "ar" else stem(word, lang)
+
+
+class Lexicon:
+    """The cues of one language, indexed for fast matching.
+
+    Examples
+    --------
+    >>> lex = Lexicon.from_text("[billing]\\ncharged twice\\nrefund*\\n", "en")
+    >>> [(h.cue.section, h.cue.text) for h in lex.match("They CHARGED me twice, no refunds")]
+    [('billing', 'charged twice'), ('billing', 'refund*')]
+    """
+
+    def __init__(self, cues: list[Cue], lang: str):
+        self.lang = lang
+        self.cues = tuple(cues)
+        self.sections = tuple(dict.fromkeys(c.section for c in cues))
+        self._exact: dict[str, list[Cue]] = defaultdict(list)
+        self._prefix: dict[str, list[Cue]] = defaultdict(list)
+        for cue in self.cues:
+            first = cue.words[0]
+            if first.endswith("*"):
+                self._prefix[first[:2]].append(cue)
+            else:
+                for key in cue.keys[0]:
+                    self._exact[key].append(cue)
+
+    @classmethod
+    def from_text(cls, text: str, lang: str) -> Lexicon:
+        """Parse a lexicon file's text (see the module docstring)."""
+        cues, section = [], None
+        for number, raw in enumerate(text.splitlines(), start=1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1].strip()
+                continue
+            if section is None:
+                raise ValueError(f"line {number}: cue {line!r} before any [section]")
+            words = tuple(_normal_word(w, lang) for w in line.split())
+            words = tuple(w for w in words if w and w != "*")
+            if words:
+                keys = tuple(w if w.endswith("*") else frozenset({w, _stem(w, lang)})
+                             for w in words)  # fmt: skip
+                cues.append(Cue(section, line, words, keys))
+        return cls(cues, lang)
+
+    def match(self, text: str | None) -> list[Hit]:
+        """Every cue that fires in ``text``, in text order (one hit per cue and position)."""
+        tokens = tokenize(text, self.lang)
+        forms = [self._forms(t) for t in tokens]
+        hits = []
+        for i, token_forms in enumerate(forms):
+            candidates = {id(c): c for f in token_forms for c in self._exact.get(f, ())}
+            for f in token_forms:
+                for cue in self._prefix.get(f[:2], ()):
+                    candidates[id(cue)] = cue
+            for cue in candidates.values():
+                end = _rest(cue.keys, forms, i)
+                if end is not None:
+                    hits.append(Hit(cue, i, end))
+        return hits
+
+    def _forms(self, token: str) -> frozenset[str]:
+        bare = _bare(token, self.lang)
+        return frozenset(bare | {_stem(b, self.lang) for b in bare})
+
+
+def _normal_word(word: str, lang: str) -> str:
+    star = word.endswith("*")
+    core = normalize(word.rstrip("*"), lang)
+    return core + "*" if star and core else core
+
+
+def _rest(keys: tuple, forms: list[frozenset[str]], start: int) -> int | None:
+    """Where a cue whose first word fits at ``start`` ends, or None (one-word gaps allowed)."""
+    if not _fits(keys[0], forms[start]):
+        return None
+    position = start
+    for key in keys[1:]:
+        for step in (1, 2):
+            if position + step < len(forms) and _fits(key, forms[position + step]):
+                position += step
+                break
+        else:
+            return None
+    return position
+
+
+def _fits(key, forms: frozenset[str]) -> bool:
+    if isinstance(key, str):
+        return any(f.startswith(key[:-1]) for f in forms)
+    return not key.isdisjoint(forms)
+
+
+@cache
+def load(folder: str, lang: str) -> Lexicon:
+    """The lexicon ``complaintlab/data/<folder>/<lang>.txt``, parsed once and cached."""
+    ref = resources.files("complaintlab").joinpath("data", folder, f"{lang}.txt")
+    return Lexicon.from_text(ref.read_text(encoding="utf-8"), lang)
