@@ -158,6 +158,11 @@ def agreement(annotations: pd.DataFrame | None = None, by_lang: bool = False) ->
     annotators = sorted(labels["annotator"].astype(str).unique())
     if len(annotators) != 2:
         raise ValueError(f"agreement() needs exactly two annotators, found {annotators}")
+    twice = labels.duplicated(["complaint_id", "annotator"])
+    if twice.any():
+        first = labels.loc[twice, ["complaint_id", "annotator"]].iloc[0].tolist()
+        raise ValueError(f"{int(twice.sum())} repeated (complaint_id, annotator) pairs, "
+                         f"e.g. {first}; keep one label per annotator and complaint")  # fmt: skip
     wide = labels.pivot(index="complaint_id", columns="annotator",
                         values=["category", "complainant_type", "severity"]).dropna()  # fmt: skip
     langs = wide.index.str[:2]

@@ -114,8 +114,17 @@ def _tidy_cfpb(chunk: pd.DataFrame, offset: int, source: str) -> pd.DataFrame:
     return out
 
 
+def _header(path: Path) -> pd.Index:
+    try:
+        return pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+    except pd.errors.EmptyDataError as exc:
+        raise DatasetError(path.name, ["the file is empty (no header row)"]) from exc
+    except pd.errors.ParserError as exc:
+        raise DatasetError(path.name, [f"malformed CSV: {exc}"]) from exc
+
+
 def _cfpb_header(path: Path) -> dict[str, str]:
-    header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+    header = _header(path)
     rename = {}
     for column in header:
         key = column.strip()
@@ -230,14 +239,14 @@ def load_twcs(path: str | Path, chunksize: int = 200_000, progress: bool = False
     for missing columns or unreadable values.
     """
     path = Path(path)
+    missing = [c for c in _TWCS_COLUMNS if c not in _header(path)]
+    if missing:
+        raise DatasetError(path.name, [f"missing column {c!r}" for c in missing])
     problems: list[str] = []
     parts = []
     offset = 0
     try:
         for raw in _chunks(path, chunksize, progress):
-            missing = [c for c in _TWCS_COLUMNS if c not in raw.columns]
-            if missing:
-                raise DatasetError(path.name, [f"missing column {c!r}" for c in missing])
             raw.index = pd.RangeIndex(offset, offset + len(raw))
             parts.append(_tidy_twcs(raw, offset, problems))
             offset += len(raw)
@@ -245,12 +254,6 @@ def load_twcs(path: str | Path, chunksize: int = 200_000, progress: bool = False
         raise DatasetError(path.name, [f"malformed CSV after data row {offset}: {exc}"]) from exc
     if problems:
         raise DatasetError(path.name, problems)
-    if not parts:
-        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-        missing = [c for c in _TWCS_COLUMNS if c not in header]
-        if missing:
-            raise DatasetError(path.name, [f"missing column {c!r}" for c in missing])
-        parts = [_tidy_twcs(pd.DataFrame(columns=_TWCS_COLUMNS, dtype=str), 0, problems)]
     return _rebuild_threads(pd.concat(parts) if len(parts) > 1 else parts[0])
 
 

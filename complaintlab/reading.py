@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,8 +57,11 @@ _EXCEL = (".xlsx", ".xlsm")
 
 def _excel_rows(path: Path) -> list[dict]:
     """The first sheet of an Excel workbook as string rows (cached cell values, not formulas)."""
-    sheet = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl",
-                          keep_default_na=False, na_values=[])  # "n/a" stays a value
+    try:
+        sheet = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl",
+                              keep_default_na=False, na_values=[])  # "n/a" stays a value
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise DatasetError(path.name, [f"not a readable .xlsx workbook ({exc})"]) from exc
     if sheet.columns.empty:
         raise DatasetError(path.name, ["the first sheet is empty (no header row)"])
     rows = []
@@ -164,6 +168,9 @@ def read_complaints(
         )
     lang = check_lang(lang, "read_complaints")
     path = Path(source)
+    if path.suffix.lower() == ".xls":
+        raise DatasetError(path.name, ["old binary .xls files are not read; save the sheet as "
+                                       ".xlsx or CSV (UTF-8)"])  # fmt: skip
     if path.suffix.lower() in _EXCEL:
         report = LoadReport(source=path.name, encoding="xlsx")
         rows = _excel_rows(path)

@@ -90,6 +90,10 @@ def validate(df: pd.DataFrame, table: str, *, complaints: pd.DataFrame | None = 
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"validate() needs a pandas DataFrame, got {type(df).__name__}")
+    if not df.index.is_unique:
+        repeated = df.index[df.index.duplicated()].unique()[:5].tolist()
+        raise ValueError(f"validate() names rows by index label, but the index repeats "
+                         f"{repeated}; call df.reset_index(drop=True) first")  # fmt: skip
     resource = schema(table)
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
@@ -174,15 +178,15 @@ def _datetimes(series: pd.Series, present: pd.Series, problems: list[str]) -> pd
         for label in series.index[present]:
             problems.append(f"row {label}, column {series.name!r}: no time zone (need UTC)")
         return series.dt.tz_localize("UTC")
-    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
-    for label, value in series[present].items():
-        if isinstance(value, pd.Timestamp) and value.tzinfo is not None:
-            out[label] = value.tz_convert("UTC")
-        elif isinstance(value, str) and _ISO_UTC.match(value.strip()):
-            out[label] = pd.Timestamp(value.strip()).tz_convert("UTC")
-        else:
-            problems.append(f"row {label}, column {series.name!r}: {value!r} is not an ISO 8601 "
-                            f"date-time with a time zone")  # fmt: skip
+    aware = series.map(lambda v: isinstance(v, pd.Timestamp) and v.tzinfo is not None)
+    text = series.where(present & ~aware).astype("string").str.strip()
+    iso = text.str.match(_ISO_UTC.pattern).fillna(False).astype(bool)
+    out = pd.to_datetime(text.where(iso), utc=True, format="ISO8601", errors="coerce")
+    if aware.any():
+        out[aware] = pd.to_datetime(series[aware].map(lambda v: v.tz_convert("UTC")), utc=True)
+    for label, value in series[present & out.isna()].items():
+        problems.append(f"row {label}, column {series.name!r}: {value!r} is not an ISO 8601 "
+                        f"date-time with a time zone")  # fmt: skip
     return out
 
 
@@ -196,6 +200,9 @@ def _check_unique(df: pd.DataFrame, keys: list[str], problems: list[str]) -> Non
 
 def _complaints(complaints: pd.DataFrame | None) -> pd.DataFrame:
     if complaints is not None:
+        missing = [c for c in ("complaint_id", "received_at") if c not in complaints.columns]
+        if missing:
+            raise ValueError(f"the complaints passed to validate() lack the column(s) {missing}")
         return complaints
     from complaintlab.datasets import load_complaints
 

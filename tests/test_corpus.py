@@ -200,3 +200,9 @@ def test_corpora_load_from_a_wheel_outside_the_checkout(root, tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split() == ["True", str(len(load_complaints())),
                                   str(len(load_responses())), "604"]  # fmt: skip
+
+
+def test_agreement_names_repeated_labels():
+    labels = load_annotations()
+    with pytest.raises(ValueError, match="1 repeated"):
+        agreement(pd.concat([labels, labels.head(1)]))

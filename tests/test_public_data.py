@@ -129,3 +129,19 @@ def test_twcs_bad_value_in_a_later_chunk_names_its_row(tmp_path, fixtures):
 def test_chunksize_must_be_positive(fixtures):
     with pytest.raises(ValueError, match="chunksize"):
         load_cfpb(fixtures / "cfpb_official.csv", chunksize=0)
+
+
+@pytest.mark.parametrize("loader", [load_cfpb, load_twcs])
+def test_empty_file_is_a_named_error(tmp_path, loader):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(DatasetError, match=r"empty\.csv: 1 problem\n  - the file is empty"):
+        loader(path)
+
+
+def test_twcs_header_only_file_gives_an_empty_frame(tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text(",".join(["tweet_id", "author_id", "inbound", "created_at", "text",
+                              "response_tweet_id", "in_response_to_tweet_id"]) + "\n")  # fmt: skip
+    frame = load_twcs(path)
+    assert len(frame) == 0 and "first_response_minutes" in frame.columns

@@ -112,3 +112,14 @@ def test_excel_export_keeps_every_row(tmp_path):
     assert frame["received_at"].iloc[0] == pd.Timestamp("2025-03-01 09:30", tz="UTC")
     with pytest.raises(DatasetError, match="row 3: customer_value 'n/a'"):
         read_complaints(path, mapping)
+
+
+def test_broken_or_old_excel_files_are_named_errors(tmp_path):
+    broken = tmp_path / "export.xlsx"
+    broken.write_bytes(b"this is not a zip archive")
+    with pytest.raises(DatasetError, match=r"export\.xlsx: 1 problem\n  - not a readable \.xlsx"):
+        read_complaints(broken)
+    old = tmp_path / "export.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(DatasetError, match=r"old binary \.xls files are not read"):
+        read_complaints(old)

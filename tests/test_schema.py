@@ -192,3 +192,21 @@ def test_thread_rules_still_run_beside_other_problems(turns, complaints):
         problems[0] == "row 1, column 'complaint_id': 'he-9999' is not a complaint_id in complaints"
     )
     assert problems[1].startswith("row 0, column 'sent_at': 2020-01-01T00:00:00+00:00 is earlier")
+
+
+def test_repeated_index_labels_and_thin_complaints_are_clear_errors(turns, complaints):
+    doubled = pd.concat([complaints.head(2), complaints.head(2)])
+    with pytest.raises(ValueError, match=r"index repeats \[0, 1\]"):
+        validate(doubled, "complaints")
+    with pytest.raises(ValueError, match=r"lack the column\(s\) \['received_at'\]"):
+        validate(turns, "responses", complaints=complaints[["complaint_id"]])
+
+
+def test_datetime_objects_with_a_zone_are_accepted(complaints):
+    complaints = complaints.astype(object)
+    complaints.loc[0, "received_at"] = pd.Timestamp("2025-01-01 10:00", tz="Asia/Tehran")
+    complaints.loc[1, "received_at"] = "2025-13-01T10:00:00Z"  # ISO-shaped, but month 13
+    assert _problems(complaints, "complaints") == [
+        "row 1, column 'received_at': '2025-13-01T10:00:00Z' is not an ISO 8601 date-time with "
+        "a time zone"
+    ]
