@@ -17,7 +17,7 @@ from complaintlab.config import data_dir
 from complaintlab.datasets import load_langid_sentences
 from complaintlab.text import detect_languages, normalize, tokenize
 
-_REAL = [
+REAL_SAMPLES = [
     ("arabic_arsarcasm/arsarcasm_tweets_sample3000.csv", "tweet"),
     ("persian_digikala_food_reviews/parsinlu_digikala_food_reviews.csv", "review"),
     ("hebrew_sentiment/hebrew_facebook_comments_sample3000.csv", "text"),
@@ -31,7 +31,7 @@ def corpus(n: int) -> list[str]:
     if root is None:
         texts = load_langid_sentences()["text"].tolist()
     else:
-        texts = [t for path, col in _REAL for t in pd.read_csv(root / path)[col].dropna()]
+        texts = [t for path, col in REAL_SAMPLES for t in pd.read_csv(root / path)[col].dropna()]
     return (texts * (n // len(texts) + 1))[:n]
 
 

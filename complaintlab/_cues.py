@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from complaintlab._stem import _HE_PREFIXES
 from complaintlab.text import normalize, stem, tokenize
 
+_KEY = 3  # prefix cues are indexed by their first three letters
 _AR_CONJUNCTIONS = ("و", "ف")
 _AR_PREFIXES = tuple(sorted("بال كال لل ال ب ل ك س".split(), key=len, reverse=True))
 
@@ -78,10 +79,13 @@ class Lexicon:
         self.sections = tuple(dict.fromkeys(c.section for c in cues))
         self._exact: dict[str, list[Cue]] = defaultdict(list)
         self._prefix: dict[str, list[Cue]] = defaultdict(list)
+        self._short: list[Cue] = []
         for cue in self.cues:
             first = cue.words[0]
-            if first.endswith("*"):
-                self._prefix[first[:2]].append(cue)
+            if first.endswith("*") and len(first) > _KEY:
+                self._prefix[first[:_KEY]].append(cue)
+            elif first.endswith("*"):
+                self._short.append(cue)  # a prefix shorter than the key: tried everywhere
             else:
                 for key in cue.keys[0]:
                     self._exact[key].append(cue)
@@ -109,23 +113,37 @@ class Lexicon:
 
     def match(self, text: str | None) -> list[Hit]:
         """Every cue that fires in ``text``, in text order (one hit per cue and position)."""
-        tokens = tokenize(text, self.lang)
+        return self.match_tokens(tokenize(text, self.lang))
+
+    def match_tokens(self, tokens: list[str]) -> list[Hit]:
+        """:meth:`match` for a text already split by :func:`complaintlab.text.tokenize`."""
         forms = [self._forms(t) for t in tokens]
         hits = []
         for i, token_forms in enumerate(forms):
-            candidates = {id(c): c for f in token_forms for c in self._exact.get(f, ())}
-            for f in token_forms:
-                for cue in self._prefix.get(f[:2], ()):
-                    candidates[id(cue)] = cue
-            for cue in candidates.values():
-                end = _rest(cue.keys, forms, i)
+            # cues whose first word is this token exactly need no check of that word
+            exact = {id(c): c for f in token_forms for c in self._exact.get(f, ())}
+            maybe = {id(c): c for f in token_forms for c in self._prefix.get(f[:_KEY], ())}
+            maybe.update((id(c), c) for c in self._short)
+            for cue in exact.values():
+                end = i if len(cue.keys) == 1 else _rest(cue.keys, forms, i)
                 if end is not None:
                     hits.append(Hit(cue, i, end))
+            for key, cue in maybe.items():
+                if key not in exact and _fits(cue.keys[0], token_forms):
+                    end = i if len(cue.keys) == 1 else _rest(cue.keys, forms, i)
+                    if end is not None:
+                        hits.append(Hit(cue, i, end))
         return hits
 
     def _forms(self, token: str) -> frozenset[str]:
-        bare = _bare(token, self.lang)
-        return frozenset(bare | {_stem(b, self.lang) for b in bare})
+        return _token_forms(token, self.lang)
+
+
+@lru_cache(maxsize=2**18)
+def _token_forms(token: str, lang: str) -> frozenset[str]:
+    """Every form a token can match by: itself, without particles or clitics, their stems."""
+    bare = _bare(token, lang)
+    return frozenset(bare | {_stem(b, lang) for b in bare})
 
 
 def _normal_word(word: str, lang: str) -> str:
@@ -136,8 +154,6 @@ def _normal_word(word: str, lang: str) -> str:
 
 def _rest(keys: tuple, forms: list[frozenset[str]], start: int) -> int | None:
     """Where a cue whose first word fits at ``start`` ends, or None (one-word gaps allowed)."""
-    if not _fits(keys[0], forms[start]):
-        return None
     position = start
     for key in keys[1:]:
         for step in (1, 2):

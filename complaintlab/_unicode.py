@@ -143,6 +143,10 @@ _RE_MIXED_WORD = re.compile(
 )
 
 
+_RE_ANY_CYRILLIC = re.compile(f"[{CYRILLIC_LETTERS}]")
+_RE_ANY_LATIN = re.compile("[a-zA-Z]")
+
+
 def fix_homoglyphs(text: str) -> str:
     """In words that mix Cyrillic and Latin letters, turn Latin look-alikes into Cyrillic.
 
@@ -155,6 +159,8 @@ def fix_homoglyphs(text: str) -> str:
         latin = {ch for ch in word if "a" <= ch.lower() <= "z"}
         return word.translate(_LATIN_TO_CYRILLIC) if latin <= _HOMOGLYPHS else word
 
+    if not (_RE_ANY_CYRILLIC.search(text) and _RE_ANY_LATIN.search(text)):
+        return text  # the common case, and much cheaper than the word pattern
     return _RE_MIXED_WORD.sub(repl, text)
 
 

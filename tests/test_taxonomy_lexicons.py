@@ -9,6 +9,7 @@ SECTIONS = (
     [f"category.{c}" for c in CATEGORIES]
     + [f"type.{t}" for t in COMPLAINANT_TYPES]
     + [f"severity.{s}" for s in SEVERITIES]
+    + ["remedy"]
 )
 
 

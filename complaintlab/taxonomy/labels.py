@@ -1,0 +1,76 @@
+"""The taxonomy's labels, defined in each language with two short examples each.
+
+The definitions live in ``complaintlab/data/labels/<lang>.toml``, one file per language,
+written for complaintlab (not translated word for word from English).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+from complaintlab.corpus import CATEGORIES, COMPLAINANT_TYPES, SEVERITIES
+from complaintlab.text import check_lang
+
+_TARGETS = {"category": CATEGORIES, "complainant_type": COMPLAINANT_TYPES,
+            "severity": tuple(str(s) for s in SEVERITIES)}  # fmt: skip
+
+
+@cache
+def _load(lang: str) -> dict:
+    ref = resources.files("complaintlab").joinpath("data", "labels", f"{lang}.toml")
+    return tomllib.loads(ref.read_text(encoding="utf-8"))
+
+
+def definitions(lang: str = "en") -> pd.DataFrame:
+    """Every label of the taxonomy in one language: name, definition and two examples.
+
+    One row per label, in taxonomy order, indexed by ``(target, label)``; severity labels
+    are the strings ``"1"``–``"4"``. Raises ``UnknownLanguageError`` for a language
+    without definitions.
+
+    Examples
+    --------
+    >>> table = definitions("en")
+    >>> table.loc[("severity", "4"), "name"]
+    'Blame'
+    >>> len(table), list(table.columns)
+    (16, ['name', 'definition', 'example_1', 'example_2'])
+    >>> definitions("bg").loc[("category", "billing"), "name"] != "Billing"
+    True
+    """
+    lang = check_lang(lang, "definitions", allow_none=False, allow_und=False)
+    data = _load(lang)
+    rows = []
+    for target, labels in _TARGETS.items():
+        for label in labels:
+            entry = data[target][label]
+            first, second = entry["examples"]
+            rows.append((target, label, entry["name"], entry["definition"], first, second))
+    columns = ["target", "label", "name", "definition", "example_1", "example_2"]
+    return pd.DataFrame(rows, columns=columns).set_index(["target", "label"])
+
+
+def definition_examples(langs=None) -> pd.DataFrame:
+    """The definitions' examples as a test set: ``lang``, ``target``, ``label``, ``text``.
+
+    Each example shows one label of one target (its other labels are unknown). They were
+    written apart from the corpus and the cue lexicons, so a model trained on the corpus has
+    never seen them: a small check of how it does on other people's words.
+
+    Examples
+    --------
+    >>> table = definition_examples(["bg"])
+    >>> len(table), table["target"].value_counts()["severity"]
+    (32, np.int64(8))
+    """
+    from complaintlab.corpus import LANGS
+
+    rows = []
+    for lang in LANGS if langs is None else langs:
+        for (target, label), row in definitions(lang).iterrows():
+            rows += [(lang, target, label, row[column]) for column in ("example_1", "example_2")]
+    return pd.DataFrame(rows, columns=["lang", "target", "label", "text"])

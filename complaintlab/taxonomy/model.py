@@ -1,0 +1,241 @@
+"""The learned taxonomy model and :func:`classify`, the one-call entry point."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from complaintlab.corpus import CATEGORIES, COMPLAINANT_TYPES, SEVERITIES
+from complaintlab.taxonomy.rules import RuleClassifier
+from complaintlab.text import (
+    LANGUAGES,
+    UNDETERMINED,
+    UnknownLanguageError,
+    _stem,
+    check_lang,
+    detect_language,
+    normalize,
+    tokenize,
+)
+
+TARGETS = ("category", "complainant_type", "severity")
+LABELS = {"category": CATEGORIES, "complainant_type": COMPLAINANT_TYPES, "severity": SEVERITIES}
+_FOLDS = 3  # calibration folds: every label needs at least this many training examples
+
+
+def _canonical(lang) -> str | None:
+    """A language code as the package spells it; None when missing, ``und`` when unknown."""
+    if not isinstance(lang, str) or not lang.strip():
+        return None
+    try:
+        return check_lang(lang, "classify")
+    except UnknownLanguageError:
+        return UNDETERMINED
+
+
+def _inputs(X) -> tuple[list, list[str]]:
+    """Texts and languages from a DataFrame (``text``, optional ``lang``) or a sequence."""
+    if isinstance(X, pd.DataFrame):
+        if "text" not in X.columns:
+            raise ValueError(f"X needs a 'text' column; it has {list(X.columns)}")
+        texts = list(X["text"])
+        langs = list(X["lang"]) if "lang" in X.columns else [None] * len(texts)
+    else:
+        texts = list(X)
+        langs = [None] * len(texts)
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    langs = [_canonical(lang) or detect_language(t) for t, lang in zip(texts, langs, strict=True)]
+    return texts, langs
+
+
+def _stems(tokens: list[str], lang: str) -> str:
+    if lang not in LANGUAGES:
+        return " ".join(tokens)
+    return " ".join(_stem(w, lang) for w in tokens)  # cached, language already checked
+
+
+def _style(texts) -> np.ndarray:
+    """Shouting, questions, length: what a writer's manner shows beyond the words."""
+    rows = []
+    for t in texts:
+        cased = [c for c in t if c.isalpha() and c.lower() != c.upper()]
+        caps = sum(c.isupper() for c in cased) / len(cased) if cased else 0.0
+        loud = float(bool(re.search(r"!{2,}|\?!", t)))
+        rows.append([np.log1p(t.count("!")), np.log1p(t.count("?")), caps,
+                     np.log1p(len(t.split())) / 5, loud])  # fmt: skip
+    return np.asarray(rows, dtype=float).reshape(len(rows), 5)
+
+
+class TaxonomyClassifier(BaseEstimator, ClassifierMixin):
+    """Character and word n-grams + rule cues + style → a calibrated linear SVM per target.
+
+    Features, all language-agnostic in form: character 2–4-grams of the normalised text
+    (robust to spelling and morphology, no tokeniser needed), word uni- and bigrams of stems,
+    the :class:`~complaintlab.taxonomy.RuleClassifier` cue scores (``log1p``, scaled to the
+    training maximum) and five style measures (exclamations, questions, capitals, length).
+    Each target gets a ``LinearSVC`` with balanced class weights, calibrated by 3-fold
+    Platt scaling so that :meth:`predict_proba` gives probabilities. ``seed`` fixes the
+    solver's shuffling: same data and seed, same model.
+
+    ``X`` is a DataFrame with ``text`` (and ideally ``lang``) or a sequence of texts;
+    ``y`` a DataFrame with any of the columns ``category``, ``complainant_type``,
+    ``severity`` (or a Series named after one of them).
+
+    Examples
+    --------
+    >>> from complaintlab.datasets import load_complaints
+    >>> data = load_complaints()
+    >>> model = TaxonomyClassifier().fit(data[["text", "lang"]], data[["category"]])
+    >>> list(model.predict(data[["text", "lang"]].head(2)).columns)
+    ['category']
+    """
+
+    def __init__(self, C: float = 1.0, char_ngrams: tuple = (2, 4), word_ngrams: tuple = (1, 2),
+                 min_df: int = 2, use_cues: bool = True, seed: int = 0):  # fmt: skip
+        self.C = C
+        self.seed = seed
+        self.char_ngrams = char_ngrams
+        self.word_ngrams = word_ngrams
+        self.min_df = min_df
+        self.use_cues = use_cues
+
+    def _features(self, texts, langs, fit: bool):
+        known = [lang if lang in LANGUAGES else None for lang in langs]
+        normal = [normalize(t, lang) for t, lang in zip(texts, known, strict=True)]
+        tokens = [tokenize(t, lang, normalized=True) for t, lang in zip(normal, known, strict=True)]
+        stems = [_stems(toks, lang) for toks, lang in zip(tokens, langs, strict=True)]
+        style = _style(texts)
+        cues = None
+        if self.use_cues:
+            cues = np.log1p(RuleClassifier().features(texts, langs, tokens))
+        if fit:
+            self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams,
+                                          min_df=self.min_df, sublinear_tf=True)  # fmt: skip
+            self.words_ = TfidfVectorizer(token_pattern=r"\S+", lowercase=False,
+                                          ngram_range=self.word_ngrams, min_df=self.min_df,
+                                          sublinear_tf=True)  # fmt: skip
+            self.chars_.fit(normal)
+            self.words_.fit(stems)
+            self.style_scale_ = style.max(axis=0).clip(min=1e-9)
+            if cues is not None:
+                self.cue_scale_ = cues.max(axis=0).clip(min=1.0)
+        blocks = [self.chars_.transform(normal), self.words_.transform(stems),
+                  sparse.csr_matrix(style / self.style_scale_)]  # fmt: skip
+        if cues is not None:
+            blocks.append(sparse.csr_matrix(cues / self.cue_scale_))
+        return sparse.hstack(blocks).tocsr()
+
+    def fit(self, X, y):
+        """Fit one calibrated model per target column of ``y``."""
+        texts, langs = _inputs(X)
+        y = y.to_frame() if isinstance(y, pd.Series) else pd.DataFrame(y)
+        unknown = [c for c in y.columns if c not in TARGETS]
+        if unknown:
+            raise ValueError(f"unknown targets {unknown}; choose from {list(TARGETS)}")
+        if len(y) != len(texts):
+            raise ValueError(f"X has {len(texts)} rows but y has {len(y)}")
+        for target in y.columns:
+            missing = y[target].isna().to_numpy()
+            if missing.any():
+                row = y.index[missing.argmax()]
+                raise ValueError(f"y[{target!r}] is missing at row {row!r}; "
+                                 "drop unlabelled rows before fitting")  # fmt: skip
+            counts = y[target].astype(str).value_counts()
+            if counts.min() < _FOLDS:
+                raise ValueError(f"label {counts.idxmin()!r} of {target!r} has only "
+                                 f"{counts.min()} example(s); each label needs "
+                                 f"{_FOLDS}")  # fmt: skip
+        features = self._features(texts, langs, fit=True)
+        self.targets_ = list(y.columns)
+        self.models_ = {}
+        for target in self.targets_:
+            svm = LinearSVC(C=self.C, class_weight="balanced", random_state=self.seed)
+            model = CalibratedClassifierCV(svm, cv=_FOLDS, ensemble=False)
+            self.models_[target] = model.fit(features, y[target].astype(str).to_numpy())
+        return self
+
+    def predict_proba(self, X) -> dict[str, pd.DataFrame]:
+        """Class probabilities per target: ``{target: DataFrame(rows x labels)}``."""
+        texts, langs = _inputs(X)
+        features = self._features(texts, langs, fit=False)
+        return {t: pd.DataFrame(m.predict_proba(features), columns=m.classes_)
+                for t, m in self.models_.items()}  # fmt: skip
+
+    def predict(self, X) -> pd.DataFrame:
+        """Predicted labels, one column per fitted target (severity as integers)."""
+        out = {}
+        for target, proba in self.predict_proba(X).items():
+            labels = proba.idxmax(axis=1)
+            out[target] = labels.astype(int) if target == "severity" else labels
+        return pd.DataFrame(out)
+
+
+@cache
+def default_model() -> TaxonomyClassifier:
+    """The model :func:`classify` uses: trained once on the bundled corpus, kept in memory."""
+    from complaintlab.corpus import load_complaints
+
+    data = load_complaints()
+    return TaxonomyClassifier().fit(data[["text", "lang"]].astype(object),
+                                    data[list(TARGETS)].astype(object))  # fmt: skip
+
+
+def classify(texts, langs=None) -> pd.DataFrame:
+    """Label complaints: ``lang``, ``category``, ``complainant_type``, ``severity``, ``confidence``.
+
+    One row per input, in input order, with the input's index (a list gets a RangeIndex).
+    ``langs`` (optional, same length) gives each text's language; missing ones are detected.
+    Rows that cannot be classified never raise; they get missing labels (NA) and NaN
+    confidence:
+
+    - a text that is missing, empty or not a string → ``lang="und"``;
+    - an unknown language code, or a text in none of the six languages → ``lang="und"``.
+
+    ``confidence`` is the mean of the three top-class probabilities. The labels are
+    categoricals (severity ordered). The model is the bundled-corpus one,
+    :func:`default_model`, trained on first use (a few seconds) and then reused.
+
+    Examples
+    --------
+    >>> out = classify(["Третий раз пишу: деньги списали дважды!", None])
+    >>> out.loc[0, "lang"], out.loc[1, "lang"], out["category"].isna().tolist()
+    ('ru', 'und', [False, True])
+    """
+    series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    if langs is not None:
+        langs = list(langs)
+        if len(langs) != len(series):
+            raise ValueError(f"langs has {len(langs)} values but texts has {len(series)}; "
+                             "give one language (or None) per text")  # fmt: skip
+    good = series.map(lambda t: isinstance(t, str) and bool(t.strip())).astype(bool)
+    given = [None] * len(series) if langs is None else [_canonical(v) for v in langs]
+    lang = [(g or detect_language(t)) if ok else UNDETERMINED
+            for t, g, ok in zip(series, given, good, strict=True)]  # fmt: skip
+    out = pd.DataFrame({"lang": pd.Series(lang, index=series.index, dtype=object)})
+    for target in TARGETS:
+        dtype = pd.CategoricalDtype(list(LABELS[target]), ordered=target == "severity")
+        out[target] = pd.Series(pd.NA, index=series.index, dtype=dtype)
+    out["confidence"] = np.nan
+    usable = (out["lang"] != UNDETERMINED).to_numpy()
+    if usable.any():
+        frame = pd.DataFrame({"text": series[usable].to_numpy(),
+                              "lang": out["lang"][usable].to_numpy()})  # fmt: skip
+        proba = default_model().predict_proba(frame)
+        rows = np.flatnonzero(usable)
+        tops = []
+        for target, table in proba.items():
+            labels = table.idxmax(axis=1).to_numpy()
+            values = [int(v) for v in labels] if target == "severity" else list(labels)
+            column = out.columns.get_loc(target)
+            out.iloc[rows, column] = pd.Categorical(values, dtype=out[target].dtype)
+            tops.append(table.max(axis=1).to_numpy())
+        out.iloc[rows, out.columns.get_loc("confidence")] = np.mean(tops, axis=0).round(4)
+    return out
