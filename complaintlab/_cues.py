@@ -21,6 +21,9 @@ from complaintlab.text import normalize, stem, tokenize
 
 _KEY = 3  # prefix cues are indexed by their first three letters
 _AR_CONJUNCTIONS = ("و", "ف")
+# Hebrew final letters become medial inside a longer word (שלום, שלומות): prefix cues and
+# token forms are compared with finals folded, so "שלום*" also fires on "שלומות".
+_HE_FINALS = str.maketrans("ךםןףץ", "כמנפצ")
 _AR_PREFIXES = tuple(sorted("بال كال لل ال ب ل ك س".split(), key=len, reverse=True))
 
 
@@ -77,6 +80,7 @@ class Lexicon:
         self.lang = lang
         self.cues = tuple(cues)
         self.sections = tuple(dict.fromkeys(c.section for c in cues))
+        self._rank = {id(c): i for i, c in enumerate(self.cues)}
         self._exact: dict[str, list[Cue]] = defaultdict(list)
         self._prefix: dict[str, list[Cue]] = defaultdict(list)
         self._short: list[Cue] = []
@@ -112,7 +116,10 @@ class Lexicon:
         return cls(cues, lang)
 
     def match(self, text: str | None) -> list[Hit]:
-        """Every cue that fires in ``text``, in text order (one hit per cue and position)."""
+        """Every cue that fires in ``text``, in text order (one hit per cue and position).
+
+        Hits starting on the same word come in the order of the lexicon file.
+        """
         return self.match_tokens(tokenize(text, self.lang))
 
     def match_tokens(self, tokens: list[str]) -> list[Hit]:
@@ -133,6 +140,8 @@ class Lexicon:
                     end = i if len(cue.keys) == 1 else _rest(cue.keys, forms, i)
                     if end is not None:
                         hits.append(Hit(cue, i, end))
+        # text order, then lexicon order: the same on every run (sets iterate in hash order)
+        hits.sort(key=lambda hit: (hit.start, self._rank[id(hit.cue)]))
         return hits
 
     def _forms(self, token: str) -> frozenset[str]:
@@ -143,12 +152,17 @@ class Lexicon:
 def _token_forms(token: str, lang: str) -> frozenset[str]:
     """Every form a token can match by: itself, without particles or clitics, their stems."""
     bare = _bare(token, lang)
-    return frozenset(bare | {_stem(b, lang) for b in bare})
+    forms = bare | {_stem(b, lang) for b in bare}
+    if lang == "he":
+        forms |= {f.translate(_HE_FINALS) for f in forms}
+    return frozenset(forms)
 
 
 def _normal_word(word: str, lang: str) -> str:
     star = word.endswith("*")
     core = normalize(word.rstrip("*"), lang)
+    if star and lang == "he":
+        core = core.translate(_HE_FINALS)
     return core + "*" if star and core else core
 
 

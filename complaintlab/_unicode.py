@@ -94,10 +94,11 @@ _PERSIAN_LETTER_MAP = str.maketrans(
 _GENERIC_ARABIC_SCRIPT_MAP = str.maketrans({"\u0671": "\u0627"})
 _YO_MAP = str.maketrans({"ё": "е", "Ё": "Е"})
 
-# Persian: the verbal prefixes می/نمی and the plural suffixes ها/های/هایی are often typed with
-# a plain space (or nothing) where the standard spelling has a ZWNJ. Spaces become ZWNJ.
+# Persian: the verbal prefixes می/نمی, the privative prefix بی ("without": بی‌کیفیت) and the
+# plural suffixes ها/های/هایی are often typed with a plain space (or nothing) where the
+# standard spelling has a ZWNJ. Spaces become ZWNJ.
 _FA_LETTER = f"[{ARABIC_LETTERS}]"
-_RE_FA_PREFIX = re.compile(rf"(?<![{ARABIC_LETTERS}\u200c])(ن?می) (?={_FA_LETTER}{{2}})")
+_RE_FA_PREFIX = re.compile(rf"(?<![{ARABIC_LETTERS}\u200c])(ن?می|بی) (?={_FA_LETTER}{{2}})")
 _RE_FA_SUFFIX = re.compile(rf"(?<={_FA_LETTER}{{2}}) (ها|های|هایی)(?![{ARABIC_LETTERS}\u200c])")
 
 

@@ -128,8 +128,8 @@ def normalize(text: str | None, lang: str | None = None, *, fold_yo: bool = Fals
 
     - ``ar``: أ إ آ ٱ → ا, ى → ي, Persian ی/ک → ي/ك; ة is kept.
     - ``fa``: Arabic ي ى → ی, ك → ک, أ إ ٱ → ا (آ is a letter of its own and is kept); the ZWNJ
-      (U+200C) is kept as the compound joiner, and a space after می/نمی or before ها/های is
-      turned into one.
+      (U+200C) is kept as the compound joiner, and a space after می/نمی/بی or before ها/های
+      is turned into one.
     - ``ru``/``bg``: ё → е only with ``fold_yo=True`` (for matching).
     - ``None``: the language is detected first with :func:`detect_language`; ``und`` applies
       only the rules shared by all languages.

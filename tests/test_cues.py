@@ -48,3 +48,23 @@ def test_empty_and_missing_texts_match_nothing():
 def test_cue_outside_a_section_is_a_named_error():
     with pytest.raises(ValueError, match="line 2: cue 'stray'"):
         Lexicon.from_text("# header\nstray\n[a]\nx\n", "en")
+
+
+def test_hebrew_prefix_cues_see_through_final_letters():
+    lexicon = Lexicon.from_text("[x]\nשלום*\nחשבון*\n", "he")
+    fired = [h.cue.text for h in lexicon.match("שלומות וחשבונות ושלום")]
+    assert fired == ["שלום*", "חשבון*", "שלום*"]
+    assert not lexicon.match("שלושה")
+
+
+def test_hits_come_in_text_then_lexicon_order_whatever_the_hash_seed():
+    import subprocess
+    import sys
+
+    script = ("from complaintlab._cues import load; "
+              "print([h.cue.text for h in load('taxonomy', 'he').match("
+              "'הנציג זלזל בי ומזלזל בלקוחות, החיוב כפול והחשבונית שגויה')])")  # fmt: skip
+    runs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           env={"PYTHONHASHSEED": seed}, check=True).stdout
+            for seed in ("1", "2", "3", "4")}  # fmt: skip
+    assert len(runs) == 1, runs

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from complaintlab.text import UnknownLanguageError, normalize
+from complaintlab.text import UnknownLanguageError, normalize, stem
 
 
 @pytest.mark.parametrize(
@@ -113,3 +113,10 @@ def test_language_aliases_accepted(alias, code):
 
 def test_nan_is_not_confused_with_the_string_nan():
     assert normalize("nan") == "nan"
+
+
+def test_persian_privative_prefix_is_joined_like_the_verb_prefixes():
+    joined = normalize("محصول بی‌کیفیت", "fa")
+    assert normalize("محصول بی کیفیت", "fa") == joined
+    assert normalize("بی کیفیت", "fa").count("\u200c") == 1
+    assert stem("بیکیفیت", "fa") == stem(joined.split()[1], "fa")
