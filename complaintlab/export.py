@@ -40,8 +40,8 @@ def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     out.columns = [neutralize_cell(c) for c in out.columns]
-    for column in out.columns:
-        values = out[column]
+    for position in range(out.shape[1]):  # by position: column names may repeat
+        values = out.iloc[:, position]
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            out[column] = values.map(neutralize_cell, na_action="ignore")
+            out.isetitem(position, values.map(neutralize_cell, na_action="ignore"))
     return out

@@ -102,3 +102,5 @@ def test_neutralize_only_touches_text_that_starts_a_formula():
     assert out["n"].tolist() == frame["n"].tolist()
     assert frame["a"].iloc[0] == "=1+1"  # the input is not changed
     assert neutralize_cell(3.5) == 3.5
+    twice = pd.DataFrame([["=a", "=b"]], columns=["x", "x"])
+    assert neutralize(twice).iloc[0].tolist() == ["'=a", "'=b"]

@@ -157,6 +157,13 @@ def test_classify_uses_given_languages_and_marks_unknown_codes_und():
     assert out["category"].isna().tolist() == [False, True, False]
 
 
+def test_classify_refuses_a_single_text_or_a_whole_frame():
+    with pytest.raises(TypeError, match="wrap a single text in a list"):
+        classify("my parcel never came")
+    with pytest.raises(TypeError, match="one column"):
+        classify(pd.DataFrame({"text": ["a"]}))
+
+
 def test_classify_wrong_langs_length_names_both_lengths():
     with pytest.raises(ValueError, match=r"langs has 1 values but texts has 2"):
         classify(["a", "b"], langs=["en"])

@@ -209,6 +209,10 @@ def classify(texts, langs=None) -> pd.DataFrame:
     >>> out.loc[0, "lang"], out.loc[1, "lang"], out["category"].isna().tolist()
     ('ru', 'und', [False, True])
     """
+    if isinstance(texts, str | bytes | pd.DataFrame):
+        kind = type(texts).__name__
+        raise TypeError(f"classify expects a list or Series of texts, got one {kind}; wrap "
+                        "a single text in a list, or pass one column of a DataFrame")  # fmt: skip
     series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
     if langs is not None:
         langs = list(langs)
