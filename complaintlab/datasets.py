@@ -31,7 +31,7 @@ from complaintlab.corpus import (
     load_responses,
 )
 from complaintlab.errors import DatasetError
-from complaintlab.public_data import iter_cfpb, load_cfpb, load_twcs
+from complaintlab.public_data import iter_cfpb, load_cfpb, load_parsinlu_reviews, load_twcs
 from complaintlab.reading import LoadReport, read_complaints
 from complaintlab.schema import validate
 
@@ -52,6 +52,7 @@ __all__ = [
     "load_cfpb",
     "load_complaints",
     "load_langid_sentences",
+    "load_parsinlu_reviews",
     "load_responses",
     "load_twcs",
     "read_complaints",

@@ -1,5 +1,5 @@
-"""Loaders for real public complaint data formats: the CFPB Consumer Complaint Database export
-and the Customer Support on Twitter (TWCS) dump.
+"""Loaders for real public complaint data formats: the CFPB Consumer Complaint Database export,
+the Customer Support on Twitter (TWCS) dump and ParsiNLU's Persian product reviews.
 
 Both keep every input row, in input order, and turn the raw strings into typed columns with
 tidy names. A value that cannot be read (a date that is not a date, a Yes/No column holding
@@ -18,7 +18,7 @@ import pandas as pd
 
 from complaintlab.errors import DatasetError
 
-__all__ = ["CFPB_COLUMNS", "iter_cfpb", "load_cfpb", "load_twcs"]
+__all__ = ["CFPB_COLUMNS", "iter_cfpb", "load_cfpb", "load_parsinlu_reviews", "load_twcs"]
 
 #: CFPB's official header names and the tidy names complaintlab gives them.
 CFPB_COLUMNS = {
@@ -319,3 +319,51 @@ def _rebuild_threads(out: pd.DataFrame) -> pd.DataFrame:
     out["lang"] = "en"
     out.attrs["dangling_references"] = dangling
     return out
+
+
+_PARSINLU_COLUMNS = ("review", "sentiment", "sentiment_name", "category", "aspects")
+
+
+def load_parsinlu_reviews(path: str | Path) -> pd.DataFrame:
+    """Load ParsiNLU sentiment reviews (Persian; Digikala food and beverage products) as CSV.
+
+    One row per review, in file order: ``text``, ``sentiment`` (-2 very negative ... 2 very
+    positive, 3 mixed), ``sentiment_name``, ``product_category`` (Digikala's, in Persian),
+    ``aspects`` (a dict from aspect — طعم taste, کیفیت quality, ارزش خرید value for money,
+    بسته بندی packaging, ارزش غذایی nutrition, ارسال delivery — to a sentiment on the same
+    scale) and ``lang`` (``fa``). The aspects are parsed as JSON, never evaluated. Raises
+    :class:`~complaintlab.errors.DatasetError` naming every row whose sentiment or aspects
+    cannot be read.
+    """
+    import json
+
+    path = Path(path)
+    missing = [c for c in _PARSINLU_COLUMNS if c not in _header(path)]
+    if missing:
+        raise DatasetError(path.name, [f"missing column {c!r}" for c in missing])
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    problems: list[str] = []
+    sentiment = pd.to_numeric(raw["sentiment"], errors="coerce")
+    bad = sentiment.isna() | ~sentiment.isin([-2, -1, 0, 1, 2, 3])
+    problems += _problem_rows(bad, raw["sentiment"], "sentiment", 0)
+    aspects = []
+    for i, value in enumerate(raw["aspects"]):
+        try:
+            parsed = json.loads(value) if value.strip() else {}
+            if not isinstance(parsed, dict):
+                raise ValueError("not an object")
+            aspects.append({str(k): int(v) for k, v in parsed.items()})
+        except (ValueError, TypeError):
+            problems.append(f"data row {i + 1}, column 'aspects': {value!r}")
+            aspects.append({})
+    if problems:
+        raise DatasetError(path.name, problems)
+    text = raw["review"].astype("string")
+    return pd.DataFrame({
+        "text": text.mask(text.str.strip() == ""),
+        "sentiment": sentiment.astype("Int64"),
+        "sentiment_name": raw["sentiment_name"].astype("string"),
+        "product_category": raw["category"].astype("string"),
+        "aspects": aspects,
+        "lang": "fa",
+    })  # fmt: skip

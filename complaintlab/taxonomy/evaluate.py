@@ -159,3 +159,47 @@ def _lang_order(lang: str) -> tuple:
     from complaintlab.corpus import LANGS
 
     return (LANGS.index(lang) if lang in LANGS else len(LANGS), lang)
+
+
+#: ParsiNLU review aspects and the taxonomy category a complaint about them belongs to.
+ASPECT_CATEGORIES = {
+    "طعم": "product",  # taste
+    "کیفیت": "product",  # quality
+    "ارزش غذایی": "product",  # nutritional value
+    "بسته بندی": "product",  # packaging (of the product itself)
+    "ارسال": "delivery",  # shipping
+    "ارزش خرید": "billing",  # value for money: the price
+}
+
+
+def aspect_test_set(reviews: pd.DataFrame) -> pd.DataFrame:
+    """Real complaints with a category, from aspect-annotated product reviews.
+
+    Keeps the negative reviews (sentiment -1 or -2) whose negative aspects all point to one
+    category of :data:`ASPECT_CATEGORIES` (e.g. bad taste → ``product``, poor value →
+    ``billing``, slow shipping → ``delivery``); returns ``text``, ``lang`` and ``category``
+    with the reviews' index. ``reviews`` is :func:`complaintlab.datasets.load_parsinlu_reviews`.
+
+    Examples
+    --------
+    >>> reviews = pd.DataFrame({"text": ["گرون بود", "خوشمزه", "دیر رسید و بی‌مزه بود"],
+    ...                         "sentiment": [-1, 2, -2], "lang": "fa",
+    ...                         "aspects": [{"ارزش خرید": -1}, {"طعم": 2},
+    ...                                     {"ارسال": -1, "طعم": -2}]})
+    >>> aspect_test_set(reviews)[["category"]]
+      category
+    0  billing
+    """
+    rows = []
+    for index, sentiment, aspects in zip(reviews.index, reviews["sentiment"], reviews["aspects"],
+                                         strict=True):  # fmt: skip
+        if pd.isna(sentiment) or sentiment not in (-1, -2):
+            continue
+        found = {ASPECT_CATEGORIES[a] for a, v in aspects.items()
+                 if v < 0 and a in ASPECT_CATEGORIES}  # fmt: skip
+        if len(found) == 1:
+            rows.append((index, found.pop()))
+    keep = [index for index, _ in rows]
+    out = reviews.loc[keep, ["text", "lang"]].copy()
+    out["category"] = [category for _, category in rows]
+    return out
