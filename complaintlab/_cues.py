@@ -52,13 +52,16 @@ def _bare(token: str, lang: str) -> set[str]:
     if lang == "he":
         forms |= _strip(token, _HE_PREFIXES)
     elif lang == "ar":
+        # و/ف may leave a two-letter word (وما → ما); the others need three letters left, so
+        # لما "when" and كما "as" are not read as the negation ما
         for base in {token} | _strip(token, _AR_CONJUNCTIONS):
-            forms |= {base} | _strip(base, _AR_PREFIXES)
+            forms |= {base} | _strip(base, _AR_PREFIXES, keep=3)
     return forms
 
 
-def _strip(token: str, prefixes: tuple[str, ...]) -> set[str]:
-    return {token[len(p) :] for p in prefixes if token.startswith(p) and len(token) - len(p) >= 2}
+def _strip(token: str, prefixes: tuple[str, ...], keep: int = 2) -> set[str]:
+    return {token[len(p) :] for p in prefixes
+            if token.startswith(p) and len(token) - len(p) >= keep}  # fmt: skip
 
 
 def _stem(word: str, lang: str) -> str:

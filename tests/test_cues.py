@@ -68,3 +68,10 @@ def test_hits_come_in_text_then_lexicon_order_whatever_the_hash_seed():
                            env={"PYTHONHASHSEED": seed}, check=True).stdout
             for seed in ("1", "2", "3", "4")}  # fmt: skip
     assert len(runs) == 1, runs
+
+
+def test_arabic_when_and_as_are_not_read_as_negation():
+    lexicon = Lexicon.from_text("[communication]\nما رد*\n", "ar")
+    assert lexicon.match("اتصلت بهم وما ردوا")  # و + ما: "and they did not answer"
+    assert not lexicon.match("لما ردوا قالوا انتظر")  # لما: "when they answered"
+    assert not lexicon.match("كما ردوا سابقا")  # كما: "as they answered"
