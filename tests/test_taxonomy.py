@@ -250,3 +250,12 @@ def test_classify_generalises_to_the_heldout_complaints():
     for target in targets:
         assert scores.loc["all", target] >= floor[target] + 0.4, (target, scores[target])
         assert scores[target].min() >= floor[target] + 0.25, (target, scores[target])
+
+
+def test_evaluation_names_missing_columns_and_length_mismatches(corpus):
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['lang'\]"):
+        out_of_fold(TaxonomyClassifier, corpus.drop(columns="lang"))
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['channel_x'\]"):
+        leave_one_out(TaxonomyClassifier, corpus, "channel_x")
+    with pytest.raises(ValueError, match="same length"):
+        macro_f1(corpus, majority_baseline(corpus).head(3))

@@ -14,6 +14,19 @@ from complaintlab.taxonomy.model import TARGETS
 NONE = "(none)"
 
 
+def _check(data: pd.DataFrame, targets, *extra: str) -> None:
+    """Name the columns an evaluation needs and ``data`` lacks (before any model is fitted)."""
+    needed = ["text", "lang", *targets, *extra]
+    missing = [c for c in dict.fromkeys(needed) if c not in data.columns]
+    if missing:
+        raise ValueError(f"data lacks column(s) {missing}; it has {list(data.columns)}")
+
+
+def _strata(data: pd.DataFrame) -> np.ndarray:
+    """Language and category together: every fold gets its share of each pair."""
+    return (data["lang"].astype(str) + "|" + data["category"].astype(str)).to_numpy()
+
+
 def out_of_fold(make_model: Callable, data: pd.DataFrame, k: int = 5, seed: int = 0,
                 targets=TARGETS) -> pd.DataFrame:  # fmt: skip
     """Predictions for every row from a model that never saw it (stratified by lang+category).
@@ -22,9 +35,10 @@ def out_of_fold(make_model: Callable, data: pd.DataFrame, k: int = 5, seed: int 
     ``predict(X)`` (``X``: DataFrame with ``text`` and ``lang``). Returns one column per
     target, in ``data``'s order and index.
     """
+    _check(data, targets, "category")
     X = data[["text", "lang"]].astype(object).reset_index(drop=True)
     y = data[list(targets)].astype(object).reset_index(drop=True)
-    strata = (data["lang"].astype(str) + "|" + data["category"].astype(str)).to_numpy()
+    strata = _strata(data)
     predicted = pd.DataFrame(index=X.index, columns=list(targets), dtype=object)
     folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     for train, test in folds.split(X, strata):
@@ -38,6 +52,7 @@ def leave_one_out(make_model: Callable, data: pd.DataFrame, group: str,
                   targets=TARGETS) -> pd.DataFrame:  # fmt: skip
     """Predictions for each value of ``group`` (e.g. ``domain``, ``lang``) from a model
     trained on all the other values."""
+    _check(data, targets, group)
     X = data[["text", "lang"]].astype(object)
     y = data[list(targets)].astype(object)
     predicted = pd.DataFrame(index=data.index, columns=list(targets), dtype=object)
@@ -52,6 +67,9 @@ def macro_f1(truth: pd.DataFrame, predicted: pd.DataFrame, by: pd.Series | None 
              ) -> pd.DataFrame:  # fmt: skip
     """Macro-F1 per target, overall (row ``all``) and per value of ``by`` (e.g. language).
 
+    ``truth``, ``predicted`` and ``by`` are matched row by row, by position (as returned by
+    :func:`out_of_fold` or :func:`~complaintlab.taxonomy.classify`), and must be equally long.
+
     Examples
     --------
     >>> truth = pd.DataFrame({"category": ["billing", "billing", "product", "product"]})
@@ -62,6 +80,9 @@ def macro_f1(truth: pd.DataFrame, predicted: pd.DataFrame, by: pd.Series | None 
     en      0.667
     ru      0.667
     """
+    lengths = {len(truth), len(predicted)} | ({len(by)} if by is not None else set())
+    if len(lengths) > 1:
+        raise ValueError(f"truth, predicted and by must have the same length, got {lengths}")
     groups = [("all", np.ones(len(truth), dtype=bool))]
     if by is not None:
         groups += [(v, (by.astype(str) == v).to_numpy()) for v in by.astype(str).unique()]
@@ -115,9 +136,10 @@ def learning_curve(make_model: Callable, data: pd.DataFrame, fractions=(0.25, 0.
     The test folds stay the same for every fraction, so the rows are comparable; each
     training subsample is stratified by language and category and drawn with ``seed``.
     """
+    _check(data, targets, "category")
     X = data[["text", "lang"]].astype(object).reset_index(drop=True)
     y = data[list(targets)].astype(object).reset_index(drop=True)
-    strata = pd.Series((data["lang"].astype(str) + "|" + data["category"].astype(str)).to_numpy())
+    strata = pd.Series(_strata(data))
     folds = list(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(X, strata))
     rng = np.random.default_rng(seed)
     rows = {}
