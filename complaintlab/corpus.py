@@ -138,6 +138,19 @@ def load_annotations(lang: str | None = None) -> pd.DataFrame:
     return _select(_typed(_raw("annotations"), "annotations"), lang, "load_annotations")
 
 
+def check_single_labels(labels: pd.DataFrame) -> None:
+    """Raise ``ValueError`` if an annotator labelled one complaint twice (naming the first)."""
+    missing = [c for c in ("complaint_id", "annotator") if c not in labels.columns]
+    if missing:
+        raise ValueError(f"annotations lack column(s) {missing}; they have "
+                         f"{list(labels.columns)}")  # fmt: skip
+    twice = labels.duplicated(["complaint_id", "annotator"])
+    if twice.any():
+        first = labels.loc[twice, ["complaint_id", "annotator"]].iloc[0].tolist()
+        raise ValueError(f"{int(twice.sum())} repeated (complaint_id, annotator) pairs, "
+                         f"e.g. {first}; keep one label per annotator and complaint")  # fmt: skip
+
+
 def agreement(annotations: pd.DataFrame | None = None, by_lang: bool = False) -> pd.DataFrame:
     """Cohen's kappa between two annotators for each label, overall or per language.
 
@@ -155,14 +168,10 @@ def agreement(annotations: pd.DataFrame | None = None, by_lang: bool = False) ->
     from sklearn.metrics import cohen_kappa_score
 
     labels = load_annotations() if annotations is None else annotations
+    check_single_labels(labels)
     annotators = sorted(labels["annotator"].astype(str).unique())
     if len(annotators) != 2:
         raise ValueError(f"agreement() needs exactly two annotators, found {annotators}")
-    twice = labels.duplicated(["complaint_id", "annotator"])
-    if twice.any():
-        first = labels.loc[twice, ["complaint_id", "annotator"]].iloc[0].tolist()
-        raise ValueError(f"{int(twice.sum())} repeated (complaint_id, annotator) pairs, "
-                         f"e.g. {first}; keep one label per annotator and complaint")  # fmt: skip
     wide = labels.pivot(index="complaint_id", columns="annotator",
                         values=["category", "complainant_type", "severity"]).dropna()  # fmt: skip
     langs = wide.index.str[:2]

@@ -259,3 +259,16 @@ def test_evaluation_names_missing_columns_and_length_mismatches(corpus):
         leave_one_out(TaxonomyClassifier, corpus, "channel_x")
     with pytest.raises(ValueError, match="same length"):
         macro_f1(corpus, majority_baseline(corpus).head(3))
+
+
+def test_misuse_gets_named_errors():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        TaxonomyClassifier().predict(["a"])
+    with pytest.raises(ValueError, match="langs has 1 values but texts has 2"):
+        RuleClassifier().predict(["a", "b"], ["en"])
+    from complaintlab.taxonomy.evaluate import aspect_test_set
+
+    with pytest.raises(ValueError, match=r"\['sentiment', 'aspects'\]"):
+        aspect_test_set(pd.DataFrame({"text": ["x"], "lang": ["fa"]}))

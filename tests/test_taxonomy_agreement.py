@@ -85,5 +85,7 @@ def test_triples_reject_repeats_and_missing_columns():
                           "category": ["billing", "product"]})  # fmt: skip
     with pytest.raises(ValueError, match=r"repeated .*\['x', 'a'\]"):
         triples(frame, "category")
-    with pytest.raises(KeyError, match="severity"):
+    with pytest.raises(ValueError, match="severity"):
         triples(frame, "severity")
+    with pytest.raises(ValueError, match=r"lack column\(s\) \['complainant_type', 'severity'\]"):
+        annotation_agreement(frame)

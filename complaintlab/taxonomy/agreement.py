@@ -12,7 +12,7 @@ import pandas as pd
 from nltk.metrics.agreement import AnnotationTask
 from nltk.metrics.distance import interval_distance
 
-from complaintlab.corpus import LANGS, load_annotations
+from complaintlab.corpus import LANGS, check_single_labels, load_annotations
 
 TARGETS = ("category", "complainant_type", "severity")
 
@@ -30,14 +30,10 @@ def triples(annotations: pd.DataFrame, target: str) -> list[tuple[str, str, str]
     needed = ["annotator", "complaint_id", target]
     absent = [c for c in needed if c not in annotations.columns]
     if absent:
-        raise KeyError(f"annotations lack column(s) {absent}; they have "
-                       f"{list(annotations.columns)}")  # fmt: skip
+        raise ValueError(f"annotations lack column(s) {absent}; they have "
+                         f"{list(annotations.columns)}")  # fmt: skip
     part = annotations[needed].dropna()
-    twice = part.duplicated(["annotator", "complaint_id"])
-    if twice.any():
-        first = part.loc[twice, ["complaint_id", "annotator"]].iloc[0].tolist()
-        raise ValueError(f"{int(twice.sum())} repeated (complaint_id, annotator) pairs, "
-                         f"e.g. {first}; keep one label per annotator and complaint")  # fmt: skip
+    check_single_labels(part)
     return [(str(a), str(i), str(v)) for a, i, v in part.itertuples(index=False)]
 
 
@@ -78,6 +74,10 @@ def annotation_agreement(annotations: pd.DataFrame | None = None, by_lang: bool 
     True
     """
     frame = load_annotations() if annotations is None else annotations
+    missing = [c for c in ("annotator", "complaint_id", *TARGETS) if c not in frame.columns]
+    if missing:
+        raise ValueError(f"annotations lack column(s) {missing}; they have "
+                         f"{list(frame.columns)}")  # fmt: skip
     frame = frame.assign(complaint_id=frame["complaint_id"].astype(str))
     counts = frame.groupby("complaint_id")["annotator"].nunique()
     shared = counts.index[counts >= 2]

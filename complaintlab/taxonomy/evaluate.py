@@ -212,6 +212,10 @@ def aspect_test_set(reviews: pd.DataFrame) -> pd.DataFrame:
       category
     0  billing
     """
+    missing = [c for c in ("text", "lang", "sentiment", "aspects") if c not in reviews.columns]
+    if missing:
+        raise ValueError(f"reviews lack column(s) {missing}; load them with "
+                         "load_parsinlu_reviews")  # fmt: skip
     rows = []
     for index, sentiment, aspects in zip(reviews.index, reviews["sentiment"], reviews["aspects"],
                                          strict=True):  # fmt: skip

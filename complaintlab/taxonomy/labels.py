@@ -12,11 +12,8 @@ from importlib import resources
 
 import pandas as pd
 
-from complaintlab.corpus import CATEGORIES, COMPLAINANT_TYPES, SEVERITIES
+from complaintlab.taxonomy.model import LABELS
 from complaintlab.text import check_lang
-
-_TARGETS = {"category": CATEGORIES, "complainant_type": COMPLAINANT_TYPES,
-            "severity": tuple(str(s) for s in SEVERITIES)}  # fmt: skip
 
 
 @cache
@@ -45,8 +42,8 @@ def definitions(lang: str = "en") -> pd.DataFrame:
     lang = check_lang(lang, "definitions", allow_none=False, allow_und=False)
     data = _load(lang)
     rows = []
-    for target, labels in _TARGETS.items():
-        for label in labels:
+    for target, labels in LABELS.items():
+        for label in map(str, labels):  # severity levels are TOML keys "1".."4"
             entry = data[target][label]
             first, second = entry["examples"]
             rows.append((target, label, entry["name"], entry["definition"], first, second))

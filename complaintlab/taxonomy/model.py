@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
 
 from complaintlab.corpus import CATEGORIES, COMPLAINANT_TYPES, SEVERITIES
 from complaintlab.taxonomy.rules import RuleClassifier
@@ -164,6 +165,7 @@ class TaxonomyClassifier(BaseEstimator, ClassifierMixin):
 
     def predict_proba(self, X) -> dict[str, pd.DataFrame]:
         """Class probabilities per target: ``{target: DataFrame(rows x labels)}``."""
+        check_is_fitted(self, "models_")
         texts, langs = _inputs(X)
         features = self._features(texts, langs, fit=False)
         return {t: pd.DataFrame(m.predict_proba(features), columns=m.classes_)

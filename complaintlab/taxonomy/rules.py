@@ -110,6 +110,8 @@ class RuleClassifier:
             texts, langs = texts["text"], texts["lang"] if "lang" in texts else None
         texts = list(texts)
         langs = list(langs) if langs is not None else [None] * len(texts)
+        if len(langs) != len(texts):
+            raise ValueError(f"langs has {len(langs)} values but texts has {len(texts)}")
         rows = []
         for text, lang in zip(texts, langs, strict=True):
             s = section_scores(text, lang)
