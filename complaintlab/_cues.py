@@ -1,10 +1,10 @@
 """Cue lexicons: sectioned word lists matched on normalised tokens (shared by the analyses).
 
-File format (UTF-8): ``[section]`` headers, one cue per line, ``#`` comments. A cue is one to
-four words, matched in order with at most one other word between two cue words ("charged
-twice" fires in "charged me twice"); a trailing ``*`` on a word is a prefix match. A cue word
-matches a token when,
-after :func:`complaintlab.text.normalize`, they are equal, have the same stem
+File format (UTF-8): ``[section]`` headers, one cue per line, ``#`` comments. A cue is one or
+more words (usually up to four), matched in order with at most one other word between two cue
+words ("charged twice" fires in "charged me twice"); a trailing ``*`` on a word is a prefix
+match. A cue word matches a token when, after :func:`complaintlab.text.normalize`, they are
+equal, have the same stem
 (:func:`complaintlab.text.stem`), or — for Hebrew and Arabic, which attach particles and
 clitics to the word — when the token without its leading particles equals the cue word.
 """

@@ -1,12 +1,18 @@
 """The ``complaintlab`` command line.
 
 ``complaintlab classify INPUT.csv --text-column text [--lang-column lang] -o OUT.csv``
-labels every row of a CSV file (``-`` reads standard input; without ``-o`` the result goes to
-standard output). The file is streamed in chunks, so it can be larger than memory; every
-input row and column is kept, in order, and five columns are added: ``lang``, ``category``,
-``complainant_type``, ``severity`` and ``confidence`` (see :func:`complaintlab.taxonomy.classify`).
-Text cells that a spreadsheet would run as formulas are neutralised. Exit status: 0 on
-success, 2 for bad arguments or unreadable input (the message says what and where).
+labels every row of a CSV file of complaints (``-`` reads standard input; without ``-o`` the
+result goes to standard output), adding ``lang``, ``category``, ``complainant_type``,
+``severity`` and ``confidence`` (see :func:`complaintlab.taxonomy.classify`).
+
+``complaintlab tone INPUT.csv --text-column text [--lang-column lang] -o OUT.csv`` scores
+agent replies, adding ``lang``, the twelve tone features and ``tone_score`` (see
+:func:`complaintlab.tone.score`).
+
+Both stream the file in chunks, so it can be larger than memory; every input row and column
+is kept, in order. Text cells that a spreadsheet would run as formulas are neutralised.
+Exit status: 0 on success, 2 for bad arguments or unreadable input (the message says what
+and where).
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ import pandas as pd
 from complaintlab.export import neutralize
 
 ADDED = ("lang", "category", "complainant_type", "severity", "confidence")
+TONE_ADDED = ("lang", "empathy", "apology", "non_apology", "bureaucratic", "blame", "next_steps",
+              "unexplained_transfer", "explained_transfer", "negative_question", "open_offer",
+              "closing_check", "gratitude", "tone_score")  # fmt: skip
 
 
 class CommandError(Exception):
@@ -30,12 +39,19 @@ class CommandError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="complaintlab", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    described = ("Add lang, category, complainant_type, severity and confidence columns to "
-                 "every row of a CSV file.")
-    run = commands.add_parser("classify", help="label complaints in a CSV file",
-                              description=described)  # fmt: skip
+    for name, what, described in (
+        ("classify", "label complaints in a CSV file", "Add lang, category, complainant_type, "
+         "severity and confidence columns to every row of a CSV file of complaints."),
+        ("tone", "score the tone of agent replies in a CSV file", "Add lang, the twelve tone "
+         "features and tone_score to every row of a CSV file of agent replies."),
+    ):  # fmt: skip
+        _arguments(commands.add_parser(name, help=what, description=described))
+    return parser
+
+
+def _arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("input", help="CSV file to read, or - for standard input")
-    run.add_argument("--text-column", required=True, help="column holding the complaint text")
+    run.add_argument("--text-column", required=True, help="column holding the text")
     run.add_argument("--lang-column", help="column holding language codes (else detected)")
     run.add_argument("-o", "--output", default="-", help="CSV file to write (default: stdout)")
     run.add_argument("--encoding", default="utf-8-sig",
@@ -45,7 +61,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--prefix", default="",
                      help="prefix for the added columns if the input already has their names")
     run.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    return parser
 
 
 def _chunks(args) -> Iterator[pd.DataFrame]:
@@ -69,19 +84,30 @@ def _chunks(args) -> Iterator[pd.DataFrame]:
         raise CommandError(f"unknown encoding {args.encoding!r}") from error
 
 
-def classify_csv(args) -> tuple[int, int]:
-    """Stream ``args.input`` through :func:`classify`; return (rows, rows left unlabelled)."""
+def _labeller(command: str):
+    """The function a command applies to each chunk, and the columns it adds."""
+    if command == "tone":
+        from complaintlab.tone import score
+
+        return score, TONE_ADDED
     from complaintlab.taxonomy import classify
 
+    return classify, ADDED
+
+
+def classify_csv(args) -> tuple[int, int]:
+    """Stream ``args.input`` through :func:`classify` (or :func:`~complaintlab.tone.score` for
+    ``tone``); return (rows, rows left undetermined)."""
     if args.chunksize < 1:
         raise CommandError(f"--chunksize must be a positive number of rows, got {args.chunksize}")
-    added = [args.prefix + name for name in ADDED]
+    label, names = _labeller(args.command)
+    added = [args.prefix + name for name in names]
     out = None  # opened once the first chunk has passed the checks: no empty file on error
     bar = None
     if not args.no_progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(desc="classify", unit=" rows", unit_scale=True, file=sys.stderr)
+        bar = tqdm(desc=args.command, unit=" rows", unit_scale=True, file=sys.stderr)
     rows = unlabelled = 0
     try:
         first = True
@@ -90,13 +116,13 @@ def classify_csv(args) -> tuple[int, int]:
                 _check_columns(chunk.columns, args, added)
                 out = _open(args.output)
             langs = chunk[args.lang_column] if args.lang_column else None
-            labels = classify(chunk[args.text_column], langs)
+            labels = label(chunk[args.text_column], langs)
             labels.columns = added
             result = pd.concat([chunk, labels], axis=1)
             neutralize(result).to_csv(out, header=first, index=False, quoting=csv.QUOTE_MINIMAL)
             first = False
             rows += len(chunk)
-            unlabelled += int(labels[added[1]].isna().sum())
+            unlabelled += int((labels[added[0]] == "und").sum())
             if bar is not None:
                 bar.update(len(chunk))
     finally:
@@ -148,7 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"complaintlab {args.command}: error: {error}", file=sys.stderr)
         return 2
     where = "standard output" if args.output == "-" else args.output
-    print(f"classified {rows} rows ({unlabelled} left unlabelled: empty text or language "
+    done = "classified" if args.command == "classify" else "scored"
+    print(f"{done} {rows} rows ({unlabelled} left undetermined: empty text or language "
           f"undetermined) -> {where}", file=sys.stderr)  # fmt: skip
     return 0
 

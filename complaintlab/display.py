@@ -13,7 +13,7 @@ import unicodedata
 
 import pandas as pd
 
-__all__ = ["hidden_characters", "html_table"]
+__all__ = ["hidden_characters", "highlight", "html_table"]
 
 _CELL_STYLE = "unicode-bidi: plaintext; text-align: start; padding: 2px 8px"
 
@@ -60,3 +60,42 @@ def hidden_characters(text: str) -> list[str]:
         for ch in text
         if unicodedata.category(ch) in {"Mn", "Me", "Cf"}
     ]
+
+
+_MARK_STYLE = "background: #fde68a; border-radius: 3px; padding: 0 2px"
+
+
+def highlight(text: str, evidence, lang: str | None = None) -> str:
+    """A reply as HTML with the evidence spans marked and the features named on hover.
+
+    ``evidence``: objects with ``feature``, ``start`` and ``end`` (as returned by
+    :func:`complaintlab.tone.explain`). The text is escaped; the block takes the direction of
+    the language (``dir="rtl"`` for Hebrew, Arabic, Persian, else ``auto``), so punctuation and
+    numbers sit where a reader of that script expects them. Overlapping spans are merged; a
+    marked stretch lists every feature that covers it.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as E
+    >>> print(highlight("<b>Sorry!</b>", [E(feature="apology", start=3, end=8)], "en"))
+    <div dir="auto" ...>&lt;b&gt;<mark title="apology" ...>Sorry</mark>!&lt;/b&gt;</div>
+    """
+    from complaintlab.text import is_rtl
+
+    covering: list[set[str]] = [set() for _ in text]
+    for ev in evidence:
+        for i in range(max(0, ev.start), min(len(text), ev.end)):
+            covering[i].add(ev.feature)
+    parts, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and covering[j] == covering[i]:
+            j += 1
+        chunk = html.escape(text[i:j])
+        if covering[i]:
+            names = html.escape(", ".join(sorted(covering[i])))
+            chunk = f'<mark title="{names}" style="{_MARK_STYLE}">{chunk}</mark>'
+        parts.append(chunk)
+        i = j
+    direction = "rtl" if lang in ("he", "ar", "fa") and is_rtl(lang) else "auto"
+    return f'<div dir="{direction}" style="unicode-bidi: plaintext">{"".join(parts)}</div>'

@@ -1,0 +1,163 @@
+"""Score replies: the twelve tone features, their evidence, and a composite tone score."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from complaintlab.text import (
+    LANGUAGES,
+    UNDETERMINED,
+    UnknownLanguageError,
+    check_lang,
+    detect_language,
+)
+from complaintlab.tone.rules import FEATURES, Evidence, evidence, reply_features
+
+#: How much each feature moves :func:`tone_score`: the articles' good moves up, bad moves down.
+#: A plan with a time (``next_steps``) and owning the problem matter most; blaming the customer
+#: hurts most. Override any of them with ``score(..., weights={...})``.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "empathy": 1.0,
+    "apology": 1.0,
+    "non_apology": -1.0,
+    "bureaucratic": -1.0,
+    "blame": -2.0,
+    "next_steps": 2.0,
+    "unexplained_transfer": -1.0,
+    "explained_transfer": 0.5,
+    "negative_question": -0.5,
+    "open_offer": 0.5,
+    "closing_check": 1.0,
+    "gratitude": 0.5,
+}
+
+
+def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    merged = dict(DEFAULT_WEIGHTS)
+    for name, value in (weights or {}).items():
+        if name not in DEFAULT_WEIGHTS:
+            raise ValueError(f"unknown tone feature {name!r} in weights; the features are "
+                             f"{list(FEATURES)}")  # fmt: skip
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not math.isfinite(value):
+            raise ValueError(f"weight of {name!r} must be a finite number, got {value!r}")
+        merged[name] = float(value)
+    return merged
+
+
+def tone_score(flags: pd.DataFrame, weights: Mapping[str, float] | None = None) -> pd.Series:
+    """The composite tone of each row of boolean features, between -1 and +1.
+
+    ``(good moves present / all good moves) - (bad moves present / all bad moves)``, each move
+    weighted by ``weights`` (:data:`DEFAULT_WEIGHTS`, updated with the ones given). +1: every
+    good move and no bad one; -1: every bad move and no good one; 0: none, or a balance.
+
+    Examples
+    --------
+    >>> flags = pd.DataFrame({f: [False, False] for f in FEATURES})
+    >>> flags.loc[0, ["apology", "next_steps"]] = True
+    >>> flags.loc[1, "blame"] = True
+    >>> tone_score(flags).tolist()
+    [0.462, -0.364]
+    """
+    w = _weights(weights)
+    missing = [f for f in FEATURES if f not in flags.columns]
+    if missing:
+        raise ValueError(f"flags lacks feature column(s) {missing}")
+    good = {f: v for f, v in w.items() if v > 0}
+    bad = {f: -v for f, v in w.items() if v < 0}
+    values = flags[list(FEATURES)].fillna(False).astype(bool)
+    up = sum(values[f] * v for f, v in good.items()) / (sum(good.values()) or 1.0)
+    down = sum(values[f] * v for f, v in bad.items()) / (sum(bad.values()) or 1.0)
+    return (pd.Series(up - down, index=flags.index, dtype=float) + 0.0).round(3)
+
+
+def tone_band(scores, cuts: tuple[float, float] = (-0.2, 0.2)) -> pd.Series:
+    """Bands of :func:`tone_score`: ``bad`` below ``cuts[0]``, ``good`` above ``cuts[1]``,
+    else ``neutral`` (an ordered categorical, same index).
+
+    Examples
+    --------
+    >>> tone_band(pd.Series([-0.5, 0.0, 0.2, 0.6])).tolist()
+    ['bad', 'neutral', 'neutral', 'good']
+    """
+    low, high = cuts
+    if not -1 <= low < high <= 1:
+        raise ValueError(f"cuts must satisfy -1 <= low < high <= 1, got {cuts}")
+    values = pd.Series(scores, dtype=float)
+    return pd.cut(values, [-1.0 - 1e-9, low, high, 1.0], labels=["bad", "neutral", "good"],
+                  include_lowest=True)  # fmt: skip
+
+
+def _language(text, given) -> str:
+    if not isinstance(text, str) or not text.strip():
+        return UNDETERMINED
+    if isinstance(given, str) and given.strip():
+        try:
+            return check_lang(given, "score")
+        except UnknownLanguageError:
+            return UNDETERMINED
+    return detect_language(text)
+
+
+def score(texts, langs=None, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Tone features of agent replies: ``lang``, the twelve features, ``tone_score``.
+
+    One row per input, in input order, with the input's index (a list gets a RangeIndex).
+    ``langs`` (optional, same length) gives each reply's language; missing ones are
+    detected. A reply that is missing, empty or not a string, or whose language is unknown
+    or not one of the six, gets ``lang="und"``, every feature False and ``tone_score`` 0 —
+    never an exception. ``weights`` overrides :data:`DEFAULT_WEIGHTS` (see :func:`tone_score`).
+
+    Examples
+    --------
+    >>> out = score(["I'm so sorry, that was our mistake. I'll refund you today.",
+    ...              "As per clause 7 of the terms, this is not refundable.", None])
+    >>> [name for name in FEATURES if out.loc[0, name]], bool(out.loc[1, "bureaucratic"])
+    (['apology', 'next_steps'], True)
+    >>> out["lang"].tolist(), bool(out.loc[0, "tone_score"] > 0 > out.loc[1, "tone_score"])
+    (['en', 'en', 'und'], True)
+    """
+    if isinstance(texts, str | bytes | pd.DataFrame):
+        kind = type(texts).__name__
+        raise TypeError(f"score expects a list or Series of texts, got one {kind}; wrap a "
+                        "single text in a list, or pass one column of a DataFrame")  # fmt: skip
+    series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    given = [None] * len(series) if langs is None else list(langs)
+    if len(given) != len(series):
+        raise ValueError(f"langs has {len(given)} values but texts has {len(series)}; "
+                         "give one language (or None) per text")  # fmt: skip
+    w = _weights(weights)
+    lang = [_language(t, g) for t, g in zip(series, given, strict=True)]
+    rows = [reply_features(t, code) if code in LANGUAGES else dict.fromkeys(FEATURES, False)
+            for t, code in zip(series, lang, strict=True)]  # fmt: skip
+    out = pd.DataFrame(rows, index=series.index, columns=list(FEATURES), dtype=bool)
+    out.insert(0, "lang", pd.Series(lang, index=series.index, dtype=object))
+    out["tone_score"] = tone_score(out, w)
+    return out
+
+
+def explain(text, lang: str | None = None) -> list[Evidence]:
+    """The evidence behind each feature of one reply, in text order.
+
+    Each :class:`Evidence` names the feature, the span (``text[start:end]`` is the matched
+    words, cue gaps included), the cue as written in the lexicon and the sentence. A
+    missing or empty text, or one not in the six languages, has no evidence. An unknown
+    ``lang`` code raises ``UnknownLanguageError``.
+
+    Examples
+    --------
+    >>> text = "Sorry you feel that way. Please hold."
+    >>> [(e.feature, text[e.start:e.end]) for e in explain(text, "en")][-1]
+    ('unexplained_transfer', 'Please hold')
+    >>> {e.feature for e in explain(text, "en")}
+    {'non_apology', 'unexplained_transfer'}
+    """
+    lang = check_lang(lang, "explain")
+    if not isinstance(text, str) or not text.strip():
+        return []
+    lang = lang or detect_language(text)
+    return evidence(text, lang) if lang in LANGUAGES else []
