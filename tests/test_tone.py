@@ -296,6 +296,15 @@ def test_definitions_in_every_language(lang):
     assert table.notna().all().all() and (table.map(len) > 3).all().all()
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_definition_example_shows_its_own_feature(lang):
+    table = definitions(lang).loc["feature"]
+    for feature, row in table.iterrows():
+        examples = [row["example_1"], row["example_2"], row["example_3"]]
+        fired = score(examples, [lang] * 3)[feature]
+        assert fired.sum() >= 2, (lang, feature, examples)
+
+
 # --- CLI -----------------------------------------------------------------------------------
 def test_cli_tone_keeps_every_row_and_neutralises_formulas(tmp_path, capsys):
     source = tmp_path / "replies.csv"
@@ -333,3 +342,22 @@ def test_rules_on_real_support_tweets_labelled_by_hand(real_data, root):
     assert table["f1"][common].mean() >= always["f1"][common].mean() + 0.10
     assert (table["f1"][common] >= always["f1"][common]).sum() >= common.sum() - 3
     assert out["lang"].eq("en").mean() > 0.9
+
+
+# --- display -------------------------------------------------------------------------------
+def test_highlight_escapes_the_reply_and_keeps_right_to_left_text_right_to_left():
+    from complaintlab.display import highlight
+
+    text = "<script>x</script> אני מבין אותך, ואחזור אליך מחר עד 12:00."
+    marked = highlight(text, explain(text, "he"), "he")
+    assert "<script>" not in marked and "&lt;script&gt;" in marked
+    assert marked.startswith('<div dir="rtl"') and "<mark" in marked
+    assert 'title="empathy"' in marked
+
+
+def test_tone_band_cuts_are_checked():
+    from complaintlab.tone import tone_band
+
+    assert tone_band([-1.0, 1.0]).tolist() == ["bad", "good"]
+    with pytest.raises(ValueError, match="cuts"):
+        tone_band([0.0], cuts=(0.5, 0.1))

@@ -63,13 +63,14 @@ NEGATABLE = frozenset({"empathy", "apology", "blame", "next_steps",
                        "blame.customer", "next_steps.commit"})  # fmt: skip
 # contrastive conjunctions end the reach of a negation: "we can't refund, but I will ..."
 _CONTRAST = {
-    "en": {"but", "however", "although", "though", "instead"},
-    "ru": {"но", "а", "однако", "зато", "хотя"},
-    "bg": {"но", "а", "обаче", "ала", "въпреки"},
-    "he": {"אבל", "אך", "אולם", "למרות", "במקום"},
-    "ar": {"لكن", "ولكن", "لكنه", "لكننا", "بل", "انما"},
+# and so do causal ones: "it didn't work because you typed ..."
+    "en": {"but", "however", "although", "though", "instead", "because"},
+    "ru": {"но", "а", "однако", "зато", "хотя", "потому", "поскольку"},
+    "bg": {"но", "а", "обаче", "ала", "въпреки", "защото"},
+    "he": {"אבל", "אך", "אולם", "למרות", "במקום", "כי"},
+    "ar": {"لكن", "ولكن", "لكنه", "لكننا", "بل", "انما", "لان", "لانك"},
     # Persian "و" and "که" also open a new clause, whose verb carries its own negation
-    "fa": {"اما", "ولی", "ولیکن", "بلکه", "درعوض", "و", "که"},
+    "fa": {"اما", "ولی", "ولیکن", "بلکه", "درعوض", "و", "که", "چون"},
 }
 # Persian negates the verb, which ends the clause: "تقصیر شما نیست" (it is not your fault)
 _AFTER = {"fa": 3}
@@ -85,7 +86,7 @@ _AR_MA_BEFORE = frozenset("زال زالت زلت زلنا زالوا دام د�
 _ABBREVIATIONS = frozenset("""
     e.g i.e etc mr mrs ms dr no nos approx ref tel st p pp
     т чл ал гр ул лв бр стр г д вх ап кв др напр вкл тел
-    т.е руб коп им см стр тыс млн пр
+    т.е руб коп им см стр тыс млн пр п пп ст ч
     """.split())  # fmt: skip
 _HE_NEGATION_PREFIXES = ("וש", "כש", "ו", "ש")
 _RE_HE_SLASH = re.compile(r"(?<=[\u05d0-\u05ea])/(?:ים|ות|תי|י|ה|ת)(?![\u05d0-\u05ea])")
@@ -160,9 +161,9 @@ def _is_negation(token: str, lang: str, words: frozenset[str]) -> bool:
 
 
 def _prepare(text: str, lang: str) -> str:
-    """The normalised text the cues are matched on (ё folded to е for ru/bg; Hebrew gender
-    slashes folded: "תעדכן/י" is read as "תעדכן")."""
-    norm = normalize(text, lang, fold_yo=True)
+    """The normalised text the cues are matched on (ё folded to е for ru/bg; the Arabic
+    question mark ؟ read as ?; Hebrew gender slashes folded: "תעדכן/י" is read as "תעדכן")."""
+    norm = normalize(text, lang, fold_yo=True).replace("؟", "?")  # one question mark for "?*"
     return _RE_HE_SLASH.sub("", norm) if lang == "he" else norm
 
 
@@ -220,7 +221,7 @@ def _conjunction_ma(toks: list[str], i: int) -> bool:
 def _negated(hit: Hit, lang: str, clauses, negated, words) -> bool:
     if hit.cue.section not in NEGATABLE:
         return False
-    if any(w in words or w.rstrip("*") in words for w in hit.cue.words):
+    if any(_is_negation(w.rstrip("*"), lang, words) for w in hit.cue.words):
         return False  # the cue says "not" on purpose
     first = max(0, hit.start - 3)
     last = min(len(negated), hit.end + 1 + _AFTER.get(lang, 0))
@@ -325,7 +326,7 @@ def token_spans(text: str, lang: str) -> list[tuple[int, int]]:
     norm = _prepare(text, lang)
     expanded, owner = [], []
     for i, ch in enumerate(text):
-        piece = " " if ch.isspace() else normalize(ch, lang, fold_yo=True)
+        piece = " " if ch.isspace() else normalize(ch, lang, fold_yo=True).replace("؟", "?")
         expanded.append(piece)
         owner.extend([i] * len(piece))
     matcher = SequenceMatcher(None, norm, "".join(expanded), autojunk=False)

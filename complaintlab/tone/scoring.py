@@ -153,8 +153,8 @@ def explain(text, lang: str | None = None) -> list[Evidence]:
     >>> text = "Sorry you feel that way. Please hold."
     >>> [(e.feature, text[e.start:e.end]) for e in explain(text, "en")][-1]
     ('unexplained_transfer', 'Please hold')
-    >>> {e.feature for e in explain(text, "en")}
-    {'non_apology', 'unexplained_transfer'}
+    >>> sorted({e.feature for e in explain(text, "en")})
+    ['non_apology', 'unexplained_transfer']
     """
     lang = check_lang(lang, "explain")
     if not isinstance(text, str) or not text.strip():
