@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from complaintlab.text import LANGUAGES, check_lang, detect_language
-from complaintlab.tone.rules import _transfers, matches, sentence_spans, token_spans, tokens
+from complaintlab.tone.language import sentence_spans, token_spans, tokens
+from complaintlab.tone.rules import _transfers, matches
 
 STEPS = ("control", "acknowledge", "refocus", "problem_solve")
 _SECTIONS = {

@@ -11,7 +11,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from complaintlab.text import LANGUAGES, detect_language
-from complaintlab.tone.rules import FEATURES, SECTIONS, features, matches, tokens
+from complaintlab.tone.language import tokens
+from complaintlab.tone.rules import FEATURES, SECTIONS, features, matches
 
 
 def _inputs(X) -> tuple[list[str], list[str]]:

@@ -35,15 +35,29 @@ in order:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import cache
 from importlib import resources
 
 from complaintlab._cues import Hit, Lexicon, _bare
 from complaintlab.corpus import TONE_FEATURES
-from complaintlab.text import _TOKENIZER, LANGUAGES, negations, normalize
+from complaintlab.text import LANGUAGES, negations
+from complaintlab.tone.language import (
+    AFTER,
+    AR_MA_AFTER,
+    AR_MA_BEFORE,
+    CLOSE_QUOTES,
+    CONTRAST,
+    HE_NEGATION_PREFIXES,
+    NOT_NEGATION,
+    OPEN_QUOTES,
+    RE_HE_QUOTED,
+    SENTENCE_END,
+    abbreviation,
+    sentence_spans,
+    token_spans,
+    tokens,
+)
 
 FEATURES = TONE_FEATURES
 SECTIONS = (*[f for f in FEATURES if not f.endswith("_transfer")], "transfer",
@@ -61,44 +75,6 @@ CLOCK_CUE = "(a clock time)"
 NEGATABLE = frozenset({"empathy", "apology", "blame", "next_steps",
                        "transfer", "closing_check", "gratitude", "carp.control",
                        "blame.customer", "next_steps.commit"})  # fmt: skip
-# contrastive conjunctions end the reach of a negation: "we can't refund, but I will ..."
-_CONTRAST = {
-# and so do causal ones: "it didn't work because you typed ..."
-    "en": {"but", "however", "although", "though", "instead", "because"},
-    "ru": {"но", "а", "однако", "зато", "хотя", "потому", "поскольку"},
-    "bg": {"но", "а", "обаче", "ала", "въпреки", "защото"},
-    "he": {"אבל", "אך", "אולם", "למרות", "במקום", "כי"},
-    "ar": {"لكن", "ولكن", "لكنه", "لكننا", "بل", "انما", "لان", "لانك"},
-    # Persian "و" and "که" also open a new clause, whose verb carries its own negation
-    "fa": {"اما", "ولی", "ولیکن", "بلکه", "درعوض", "و", "که", "چون"},
-}
-# Persian negates the verb, which ends the clause: "تقصیر شما نیست" (it is not your fault)
-_AFTER = {"fa": 3}
-# words the stopword lists count as negation that do not negate on their own in replies:
-# Persian هیچ ("any/no") needs a negated verb ("بدون هیچ هزینه‌ای" is "at no cost")
-# and Arabic غير ("other than", "un-": غير صحيح) is not a verb negation
-_NOT_NEGATION = {"fa": {"هیچ"}, "ar": {"غير"}}
-# Arabic ما after these words is a conjunction ("بعد ما" after, "زي ما" as), and before these
-# it means "still" ("ما زال"): not a negation
-_AR_MA_AFTER = frozenset("بعد اول قبل زي مثل كل عند حسب طول".split())
-_AR_MA_BEFORE = frozenset("زال زالت زلت زلنا زالوا دام دمت".split())
-# common abbreviations whose full stop does not end a sentence (all six languages)
-_ABBREVIATIONS = frozenset("""
-    e.g i.e etc mr mrs ms dr no nos approx ref tel st p pp
-    т чл ал гр ул лв бр стр г д вх ап кв др напр вкл тел
-    т.е руб коп им см стр тыс млн пр п пп ст ч
-    """.split())  # fmt: skip
-_HE_NEGATION_PREFIXES = ("וש", "כש", "ו", "ש")
-_RE_HE_SLASH = re.compile(r"(?<=[\u05d0-\u05ea])/(?:ים|ות|תי|י|ה|ת)(?![\u05d0-\u05ea])")
-# a Hebrew prefix letter glued to an opening quote: כתבת ש"מצטערים לא עוזר"
-_RE_HE_QUOTED = re.compile(r'^[\u05d0-\u05ea]{1,2}"[\u05d0-\u05ea]{3,}$')
-_OPEN_QUOTES, _CLOSE_QUOTES = set("«„‹"), set("»›")
-_SENTENCE_END = set(".!?؟…。")
-# a sentence ends at . ! ? ؟ … followed by a space or the end, or at a line break ("7.3" and
-# "12:00" stay inside their sentence, as they stay one token)
-_RE_SENTENCE = re.compile(r"(?:[^.!?؟…\n]|[.!?؟…]+(?=[^\s.!?؟…]))*(?:[.!?؟…]+|\n+|$)")
-
-
 @dataclass(frozen=True)
 class Evidence:
     """Why a feature fired: the feature, the span ``text[start:end]``, the cue, the sentence."""
@@ -137,7 +113,7 @@ def _negation_words(lang: str) -> frozenset[str]:
     """Whole negation words, and prefixes (ending in ``*``: "невъзможн*")."""
     extra = {c.words[0] for c in lexicon(lang).cues
              if c.section == "negation" and len(c.words) == 1}  # fmt: skip
-    words = (frozenset(negations(lang)) | frozenset(extra)) - _NOT_NEGATION.get(lang, set())
+    words = (frozenset(negations(lang)) | frozenset(extra)) - NOT_NEGATION.get(lang, set())
     return frozenset(words)
 
 
@@ -151,7 +127,7 @@ def _negation_prefixes(lang: str) -> tuple[str, ...]:
 
 def _is_negation(token: str, lang: str, words: frozenset[str]) -> bool:
     if lang == "he":  # only ו/ש attach to לא: מלא "full", כלא "prison" are not negations
-        forms = {token} | {token[len(p) :] for p in _HE_NEGATION_PREFIXES if token.startswith(p)}
+        forms = {token} | {token[len(p) :] for p in HE_NEGATION_PREFIXES if token.startswith(p)}
     else:
         forms = _bare(token, lang)
     if not words.isdisjoint(forms):
@@ -160,25 +136,13 @@ def _is_negation(token: str, lang: str, words: frozenset[str]) -> bool:
     return bool(prefixes) and any(f.startswith(prefixes) for f in forms)
 
 
-def _prepare(text: str, lang: str) -> str:
-    """The normalised text the cues are matched on (ё folded to е for ru/bg; the Arabic
-    question mark ؟ read as ?; Hebrew gender slashes folded: "תעדכן/י" is read as "תעדכן")."""
-    norm = normalize(text, lang, fold_yo=True).replace("؟", "?")  # one question mark for "?*"
-    return _RE_HE_SLASH.sub("", norm) if lang == "he" else norm
-
-
-def tokens(text: str, lang: str) -> list[str]:
-    """The tokens the cues are matched on (see :func:`_prepare`)."""
-    return _TOKENIZER.tokenize(_prepare(text, lang))
-
-
 def _is_punct(token: str) -> bool:
     return not any(ch.isalnum() for ch in token)
 
 
 def _structure(toks: list[str], lang: str):
     """Per token: sentence index, clause index, inside quotation marks, is a negation."""
-    words, contrast = _negation_words(lang), _CONTRAST.get(lang, set())
+    words, contrast = _negation_words(lang), CONTRAST.get(lang, set())
     sentence = clause = 0
     sentences, clauses, negated = [], [], []
     quoted, opened = [False] * len(toks), None
@@ -190,22 +154,17 @@ def _structure(toks: list[str], lang: str):
         clauses.append(clause)
         negated.append(not punct and _is_negation(tok, lang, words)
                        and not (lang == "ar" and _conjunction_ma(toks, i)))  # fmt: skip
-        if lang == "he" and opened is None and _RE_HE_QUOTED.match(tok):
+        if lang == "he" and opened is None and RE_HE_QUOTED.match(tok):
             opened = i - 1  # the quotation starts inside this token
         elif punct:
-            if set(tok) & _SENTENCE_END and not (tok == "." and i and _abbreviation(toks[i - 1])):
+            if set(tok) & SENTENCE_END and not (tok == "." and i and abbreviation(toks[i - 1])):
                 sentence += 1
-            if (set(tok) & _CLOSE_QUOTES or '"' in tok) and opened is not None:
+            if (set(tok) & CLOSE_QUOTES or '"' in tok) and opened is not None:
                 quoted[opened + 1 : i] = [True] * (i - opened - 1)
                 opened = None
-            elif set(tok) & _OPEN_QUOTES or '"' in tok:
+            elif set(tok) & OPEN_QUOTES or '"' in tok:
                 opened = i
     return sentences, clauses, quoted, negated
-
-
-def _abbreviation(word: str) -> bool:
-    """A word that a full stop abbreviates rather than ends a sentence with."""
-    return word.casefold() in _ABBREVIATIONS
 
 
 def _conjunction_ma(toks: list[str], i: int) -> bool:
@@ -215,7 +174,7 @@ def _conjunction_ma(toks: list[str], i: int) -> bool:
     if before[:1] in ("و", "ف") and len(before) > 3:  # وقبل ما, فبعد ما
         before = before[1:]
     after = toks[i + 1] if i + 1 < len(toks) else ""
-    return before in _AR_MA_AFTER or after in _AR_MA_BEFORE
+    return before in AR_MA_AFTER or after in AR_MA_BEFORE
 
 
 def _negated(hit: Hit, lang: str, clauses, negated, words) -> bool:
@@ -224,7 +183,7 @@ def _negated(hit: Hit, lang: str, clauses, negated, words) -> bool:
     if any(_is_negation(w.rstrip("*"), lang, words) for w in hit.cue.words):
         return False  # the cue says "not" on purpose
     first = max(0, hit.start - 3)
-    last = min(len(negated), hit.end + 1 + _AFTER.get(lang, 0))
+    last = min(len(negated), hit.end + 1 + AFTER.get(lang, 0))
     return any(negated[i] and clauses[i] == clauses[hit.start] for i in range(first, last))
 
 
@@ -314,53 +273,6 @@ def reply_features(text, lang: str | None) -> dict[str, bool]:
     if not isinstance(text, str) or not text.strip() or lang not in LANGUAGES:
         return dict.fromkeys(FEATURES, False)
     return features(matches(tokens(text, lang), lang))
-
-
-# --- spans in the original text -------------------------------------------------------------
-def token_spans(text: str, lang: str) -> list[tuple[int, int]]:
-    """Where each of :func:`tokens` lies in the original (unnormalised) ``text``.
-
-    Normalisation removes marks and invisible characters and folds letters, so a token's
-    characters are found back by aligning the normalised text with the original one.
-    """
-    norm = _prepare(text, lang)
-    expanded, owner = [], []
-    for i, ch in enumerate(text):
-        piece = " " if ch.isspace() else normalize(ch, lang, fold_yo=True).replace("؟", "?")
-        expanded.append(piece)
-        owner.extend([i] * len(piece))
-    matcher = SequenceMatcher(None, norm, "".join(expanded), autojunk=False)
-    where = [None] * len(norm)
-    for a, b, size in matcher.get_matching_blocks():
-        for k in range(size):
-            where[a + k] = owner[b + k]
-    spans = []
-    for start, end in _TOKENIZER.span_tokenize(norm):
-        inside = [where[k] for k in range(start, end) if where[k] is not None]
-        if inside:
-            last = max(inside) + 1
-            while last < len(text) and unicodedata.category(text[last]).startswith("M"):
-                last += 1  # a trailing diacritic (tanween, niqqud) belongs to its word
-            spans.append((min(inside), last))
-        else:  # nothing aligned (should not happen): point at the nearest aligned character
-            near = next((w for w in where[start:] if w is not None), len(text))
-            spans.append((near, near))
-    return spans
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence boundaries in the original text (after . ! ? ؟ … or a line break)."""
-    spans: list[tuple[int, int]] = []
-    for m in _RE_SENTENCE.finditer(text):
-        if m.group().strip():
-            start = m.start() + len(m.group()) - len(m.group().lstrip())
-            end = m.start() + len(m.group().rstrip())
-            last = re.search(r"(\w+)\.$", text[spans[-1][0] : spans[-1][1]]) if spans else None
-            if last and _abbreviation(last.group(1)) and "\n" not in text[spans[-1][1] : start]:
-                spans[-1] = (spans[-1][0], end)  # "чл. 5", "Mr. Smith": one sentence
-            else:
-                spans.append((start, end))
-    return spans
 
 
 def evidence(text: str, lang: str) -> list[Evidence]:
