@@ -71,6 +71,7 @@ PAIRS = {"blame": ("blame.customer", "blame.contrast"),
 OPTIONAL = tuple(part for parts in PAIRS.values() for part in parts)
 _CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}$|^\d{1,2}(?:[:.]\d{2})?(?:am|pm)$")
 CLOCK_CUE = "(a clock time)"
+_CURRENCY = re.compile(r"[£$€₪₽¥₴]")
 # sections whose cues a negation cancels; the others may contain one on purpose
 NEGATABLE = frozenset({"empathy", "apology", "blame", "next_steps",
                        "transfer", "closing_check", "gratitude", "carp.control",
@@ -226,7 +227,7 @@ def matches(toks: list[str], lang: str) -> list[Match]:
     for i, tok in enumerate(toks):  # 17:00, 5pm, 5 pm
         if quoted[i]:
             continue
-        if _CLOCK.match(tok):
+        if _CLOCK.match(tok) and not (i and _CURRENCY.search(toks[i - 1])):  # not "£23.40"
             found.append(Match("next_steps.time", i, i, CLOCK_CUE, sentences[i]))
         elif tok.isdigit() and len(tok) <= 2 and toks[i + 1 : i + 2] in (["am"], ["pm"]):
             found.append(Match("next_steps.time", i, i + 1, CLOCK_CUE, sentences[i]))
