@@ -281,6 +281,21 @@ def test_predictor_learns_and_is_checked(gold):
     assert predicted.shape == (len(small), len(FEATURES))
 
 
+def test_predictor_reads_language_codes_like_score(gold):
+    model = TonePredictor().fit(gold[["text", "lang"]], gold[list(FEATURES)])
+    replies = pd.DataFrame({"text": ["Thank you for your patience.", None],
+                            "lang": ["en-US", "xx"]}, index=[5, 9])  # fmt: skip
+    out = model.predict(replies)
+    assert list(out.index) == [5, 9]
+    assert out.loc[5, "gratitude"] and not out.loc[9].any()
+
+
+def test_heldout_replies_take_one_code_or_a_list():
+    assert heldout_replies("ru").equals(heldout_replies(["ru"]))
+    with pytest.raises(UnknownLanguageError):
+        heldout_replies(["xx"])
+
+
 def test_predictor_refuses_bad_training_data(gold):
     with pytest.raises(ValueError, match="lacks feature"):
         TonePredictor().fit(gold[["text", "lang"]], gold[["blame"]])

@@ -61,6 +61,8 @@ def heldout_replies(langs=None) -> pd.DataFrame:
     >>> held["lang"].unique().tolist(), bool(held["blame"].any())
     (['ru'], True)
     """
+    if isinstance(langs, str):
+        langs = [langs]
     if langs is None:
         langs = sorted(LANGUAGES)
     else:

@@ -10,9 +10,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from complaintlab.text import LANGUAGES, detect_language
+from complaintlab.text import LANGUAGES, normalize
 from complaintlab.tone.language import tokens
 from complaintlab.tone.rules import FEATURES, SECTIONS, features, matches
+from complaintlab.tone.scoring import _language
 
 
 def _inputs(X) -> tuple[list[str], list[str]]:
@@ -21,9 +22,8 @@ def _inputs(X) -> tuple[list[str], list[str]]:
         raise ValueError(f"X must be a DataFrame with a 'text' column (and 'lang'); got {got}")
     texts = [t if isinstance(t, str) else "" for t in X["text"]]
     given = list(X["lang"]) if "lang" in X.columns else [None] * len(texts)
-    langs = [g if g in LANGUAGES else (detect_language(t) if t.strip() else "und")
-             for t, g in zip(texts, given, strict=True)]  # fmt: skip
-    return texts, langs
+    # the same reading of language codes as score(): "en-US" is en, unknown codes are und
+    return texts, [_language(t, g) for t, g in zip(texts, given, strict=True)]
 
 
 def _cue_features(texts, langs) -> np.ndarray:
@@ -44,7 +44,8 @@ class TonePredictor(BaseEstimator):
     """Learned tone features: character n-grams plus the rules' cues, one model per feature.
 
     ``fit(X, y)``: ``X`` a DataFrame with ``text`` (and ``lang``), ``y`` one bool column per
-    feature. ``predict(X)`` returns bool columns, ``predict_proba(X)`` probabilities.
+    feature. ``predict(X)`` returns bool columns, ``predict_proba(X)`` probabilities; a reply
+    that is empty or in no supported language gets probability 0 everywhere, as in ``score``.
     ``cues=False`` leaves the rules out (n-grams only).
 
     Examples
@@ -66,8 +67,6 @@ class TonePredictor(BaseEstimator):
 
     def _matrix(self, X, fit: bool):
         texts, langs = _inputs(X)
-        from complaintlab.text import normalize
-
         normal = [normalize(t, lang if lang in LANGUAGES else None)
                   for t, lang in zip(texts, langs, strict=True)]  # fmt: skip
         if fit:
@@ -101,12 +100,14 @@ class TonePredictor(BaseEstimator):
     def predict_proba(self, X) -> pd.DataFrame:
         check_is_fitted(self, "models_")
         matrix = self._matrix(X, fit=False)
+        # like score(): an empty reply, or one in no supported language, makes no move
+        usable = np.array([lang in LANGUAGES for lang in _inputs(X)[1]], dtype=float)
         out = {}
         for feature, model in self.models_.items():
             if isinstance(model, bool):
-                out[feature] = np.full(matrix.shape[0], float(model))
+                out[feature] = np.full(matrix.shape[0], float(model)) * usable
             else:
-                out[feature] = model.predict_proba(matrix)[:, 1]
+                out[feature] = model.predict_proba(matrix)[:, 1] * usable
         return pd.DataFrame(out, index=X.index, columns=list(FEATURES))
 
     def predict(self, X) -> pd.DataFrame:
