@@ -80,7 +80,7 @@ def highlight(text: str, evidence, lang: str | None = None) -> str:
     >>> print(highlight("<b>Sorry!</b>", [E(feature="apology", start=3, end=8)], "en"))
     <div dir="auto" ...>&lt;b&gt;<mark title="apology" ...>Sorry</mark>!&lt;/b&gt;</div>
     """
-    from complaintlab.text import is_rtl
+    from complaintlab.text import LANGUAGES, is_rtl
 
     covering: list[set[str]] = [set() for _ in text]
     for ev in evidence:
@@ -97,5 +97,5 @@ def highlight(text: str, evidence, lang: str | None = None) -> str:
             chunk = f'<mark title="{names}" style="{_MARK_STYLE}">{chunk}</mark>'
         parts.append(chunk)
         i = j
-    direction = "rtl" if lang in ("he", "ar", "fa") and is_rtl(lang) else "auto"
+    direction = "rtl" if lang in LANGUAGES and is_rtl(lang) else "auto"
     return f'<div dir="{direction}" style="unicode-bidi: plaintext">{"".join(parts)}</div>'

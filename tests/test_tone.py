@@ -20,6 +20,7 @@ from complaintlab.tone import (
     TonePredictor,
     carp,
     definitions,
+    evaluate,
     explain,
     heldout_replies,
     score,
@@ -250,6 +251,21 @@ def test_feature_scores_match_sklearn(gold, scored):
         assert math.isclose(row["f1"], round(f, 3)) and math.isclose(row["recall"], round(r, 3))
         assert math.isclose(row["precision"], round(p, 3))
     assert list(f1_table(table).columns) == ["all", *sorted(LANGS)]
+
+
+def test_answered_replies_pair_each_reply_with_the_customers_next_turn():
+    from complaintlab.datasets import load_responses
+
+    turns = load_responses()
+    pairs = evaluate.answered_replies(turns.sample(frac=1.0, random_state=0))  # any order
+    answered = turns.groupby("complaint_id")["author"].apply(
+        lambda a: int(((a == "agent") & (a.shift(-1) == "customer")).sum())).sum()
+    assert len(pairs) == answered > 100
+    first = pairs.iloc[0]
+    thread = turns[turns["complaint_id"] == first["complaint_id"]].set_index("turn")
+    assert thread.loc[first["turn"] + 1, "text"] == first["answer"]
+    with pytest.raises(ValueError, match="author"):
+        evaluate.answered_replies(turns.drop(columns="author"))
 
 
 def test_feature_scores_refuse_mismatched_input(gold, scored):

@@ -14,6 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from complaintlab.batch import text_batch
 from complaintlab.corpus import CATEGORIES, COMPLAINANT_TYPES, SEVERITIES
 from complaintlab.taxonomy.rules import RuleClassifier
 from complaintlab.text import (
@@ -211,20 +212,7 @@ def classify(texts, langs=None) -> pd.DataFrame:
     >>> out.loc[0, "lang"], out.loc[1, "lang"], out["category"].isna().tolist()
     ('ru', 'und', [False, True])
     """
-    if isinstance(texts, str | bytes | pd.DataFrame):
-        kind = type(texts).__name__
-        raise TypeError(f"classify expects a list or Series of texts, got one {kind}; wrap "
-                        "a single text in a list, or pass one column of a DataFrame")  # fmt: skip
-    series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
-    if langs is not None:
-        langs = list(langs)
-        if len(langs) != len(series):
-            raise ValueError(f"langs has {len(langs)} values but texts has {len(series)}; "
-                             "give one language (or None) per text")  # fmt: skip
-    good = series.map(lambda t: isinstance(t, str) and bool(t.strip())).astype(bool)
-    given = [None] * len(series) if langs is None else [_canonical(v) for v in langs]
-    lang = [(g or detect_language(t)) if ok else UNDETERMINED
-            for t, g, ok in zip(series, given, good, strict=True)]  # fmt: skip
+    series, lang = text_batch(texts, langs, "classify")
     out = pd.DataFrame({"lang": pd.Series(lang, index=series.index, dtype=object)})
     for target in TARGETS:
         dtype = pd.CategoricalDtype(list(LABELS[target]), ordered=target == "severity")

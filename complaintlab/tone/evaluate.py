@@ -107,3 +107,32 @@ def out_of_fold(make_model: Callable, data: pd.DataFrame, k: int = 5, seed: int 
                                  data.loc[train, list(FEATURES)])  # fmt: skip
         predicted.loc[~train] = model.predict(data.loc[~train, ["text", "lang"]]).to_numpy()
     return predicted.astype(bool)
+
+
+def answered_replies(turns: pd.DataFrame) -> pd.DataFrame:
+    """Agent replies that the customer answered, each with that answer.
+
+    ``turns``: conversation turns (``complaint_id``, ``turn``, ``author``, ``text``; as from
+    :func:`complaintlab.datasets.load_responses`). Returns one row per agent turn whose next
+    turn in the same thread is the customer's: ``complaint_id``, ``turn``, ``lang`` (from the
+    id), ``text`` (the reply) and ``answer``, in thread and turn order.
+
+    Examples
+    --------
+    >>> turns = pd.DataFrame({"complaint_id": ["en-1", "en-1", "en-1", "en-2"],
+    ...                       "turn": [1, 2, 3, 1],
+    ...                       "author": ["agent", "customer", "agent", "agent"],
+    ...                       "text": ["Sorry!", "Fine.", "Thanks.", "Hello"]})
+    >>> answered_replies(turns)[["complaint_id", "text", "answer"]].values.tolist()
+    [['en-1', 'Sorry!', 'Fine.']]
+    """
+    missing = [c for c in ("complaint_id", "turn", "author", "text") if c not in turns.columns]
+    if missing:
+        raise ValueError(f"turns lacks column(s) {missing}; it has {list(turns.columns)}")
+    ordered = turns.sort_values(["complaint_id", "turn"], kind="stable").reset_index(drop=True)
+    following = ordered.groupby("complaint_id", sort=False)[["author", "text"]].shift(-1)
+    keep = (ordered["author"] == "agent") & (following["author"] == "customer")
+    out = ordered.loc[keep, ["complaint_id", "turn", "text"]].copy()
+    out.insert(2, "lang", out["complaint_id"].astype(str).str[:2])
+    out["answer"] = following.loc[keep, "text"]
+    return out.reset_index(drop=True)

@@ -10,10 +10,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
+from complaintlab.batch import row_language
 from complaintlab.text import LANGUAGES, normalize
 from complaintlab.tone.language import tokens
 from complaintlab.tone.rules import FEATURES, SECTIONS, features, matches
-from complaintlab.tone.scoring import _language
 
 
 def _inputs(X) -> tuple[list[str], list[str]]:
@@ -23,7 +23,7 @@ def _inputs(X) -> tuple[list[str], list[str]]:
     texts = [t if isinstance(t, str) else "" for t in X["text"]]
     given = list(X["lang"]) if "lang" in X.columns else [None] * len(texts)
     # the same reading of language codes as score(): "en-US" is en, unknown codes are und
-    return texts, [_language(t, g) for t, g in zip(texts, given, strict=True)]
+    return texts, [row_language(t, g) for t, g in zip(texts, given, strict=True)]
 
 
 def _cue_features(texts, langs) -> np.ndarray:

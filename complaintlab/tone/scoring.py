@@ -7,10 +7,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from complaintlab.batch import text_batch
 from complaintlab.text import (
     LANGUAGES,
-    UNDETERMINED,
-    UnknownLanguageError,
     check_lang,
     detect_language,
 )
@@ -92,17 +91,6 @@ def tone_band(scores, cuts: tuple[float, float] = (-0.2, 0.2)) -> pd.Series:
                   include_lowest=True)  # fmt: skip
 
 
-def _language(text, given) -> str:
-    if not isinstance(text, str) or not text.strip():
-        return UNDETERMINED
-    if isinstance(given, str) and given.strip():
-        try:
-            return check_lang(given, "score")
-        except UnknownLanguageError:
-            return UNDETERMINED
-    return detect_language(text)
-
-
 def score(texts, langs=None, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Tone features of agent replies: ``lang``, the twelve features, ``tone_score``.
 
@@ -121,17 +109,8 @@ def score(texts, langs=None, weights: Mapping[str, float] | None = None) -> pd.D
     >>> out["lang"].tolist(), bool(out.loc[0, "tone_score"] > 0 > out.loc[1, "tone_score"])
     (['en', 'en', 'und'], True)
     """
-    if isinstance(texts, str | bytes | pd.DataFrame):
-        kind = type(texts).__name__
-        raise TypeError(f"score expects a list or Series of texts, got one {kind}; wrap a "
-                        "single text in a list, or pass one column of a DataFrame")  # fmt: skip
-    series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
-    given = [None] * len(series) if langs is None else list(langs)
-    if len(given) != len(series):
-        raise ValueError(f"langs has {len(given)} values but texts has {len(series)}; "
-                         "give one language (or None) per text")  # fmt: skip
     w = _weights(weights)
-    lang = [_language(t, g) for t, g in zip(series, given, strict=True)]
+    series, lang = text_batch(texts, langs, "score")
     rows = [reply_features(t, code) if code in LANGUAGES else dict.fromkeys(FEATURES, False)
             for t, code in zip(series, lang, strict=True)]  # fmt: skip
     out = pd.DataFrame(rows, index=series.index, columns=list(FEATURES), dtype=bool)

@@ -1,0 +1,57 @@
+"""One reading of a batch of texts for every one-call entry point (``classify``, ``score``).
+
+The rules, so that every analysis treats bad rows alike: a single string or a DataFrame is
+refused (a TypeError saying how to pass it); ``langs``, when given, must be as long as the
+texts (a ValueError saying both lengths); then each row gets a language — ``und`` for a text
+that is missing, empty or not a string, or for an unknown language code; the given code
+otherwise; else the detected language (which may itself be ``und``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from complaintlab.text import UNDETERMINED, UnknownLanguageError, check_lang, detect_language
+
+
+def row_language(text, given=None) -> str:
+    """The language one row is analysed in (see the module docstring).
+
+    Examples
+    --------
+    >>> row_language("Thank you", "en-US"), row_language("Thank you", "xx"), row_language("  ")
+    ('en', 'und', 'und')
+    """
+    if not isinstance(text, str) or not text.strip():
+        return UNDETERMINED
+    if isinstance(given, str) and given.strip():
+        try:
+            return check_lang(given, "row_language")
+        except UnknownLanguageError:
+            return UNDETERMINED
+    return detect_language(text)
+
+
+def text_batch(texts, langs, func: str) -> tuple[pd.Series, list[str]]:
+    """The texts as a Series (a list gets a RangeIndex) and one language per text.
+
+    Examples
+    --------
+    >>> series, langs = text_batch(["Спасибо!", None], None, "score")
+    >>> list(series.index), langs
+    ([0, 1], ['ru', 'und'])
+    >>> text_batch(["a", "b"], ["en"], "score")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: langs has 1 values but texts has 2; give one language (or None) per text
+    """
+    if isinstance(texts, str | bytes | pd.DataFrame):
+        kind = type(texts).__name__
+        raise TypeError(f"{func} expects a list or Series of texts, got one {kind}; wrap a "
+                        "single text in a list, or pass one column of a DataFrame")  # fmt: skip
+    series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    given = [None] * len(series) if langs is None else list(langs)
+    if len(given) != len(series):
+        raise ValueError(f"langs has {len(given)} values but texts has {len(series)}; "
+                         "give one language (or None) per text")  # fmt: skip
+    return series, [row_language(t, g) for t, g in zip(series, given, strict=True)]
