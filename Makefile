@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 # JupyterLab/nbval settings that keep everything inside the project (nothing registered globally).
 export JUPYTER_PLATFORM_DIRS := 1
-export MPLBACKEND := Agg
+# No MPLBACKEND here: the notebooks need Jupyter's inline backend to show their plots (it draws
+# off-screen, so it works headless in CI too); plain Python picks a non-GUI backend by itself.
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DatasetError"]
+__all__ = ["DatasetError", "OverlapError"]
 
 
 class DatasetError(ValueError):
@@ -28,3 +28,11 @@ class DatasetError(ValueError):
         count = len(self.problems)
         head = f"{source}: {count} problem{'s' if count != 1 else ''}"
         super().__init__("\n".join([head, *lines]))
+
+
+class OverlapError(ValueError):
+    """The treated and untreated groups share too few comparable rows to estimate an effect.
+
+    Raised when, given the covariates, most rows have a propensity near 0 or 1 (or the
+    covariates separate the groups perfectly): no adjustment can compare like with like.
+    """
