@@ -16,7 +16,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.c
 help:
 	@echo "make lab    - create .venv if needed, install, open the course in JupyterLab"
 	@echo "make test   - create .venv if needed, lint, unit tests and doctests, nbval over every notebook"
-	@echo "make course - execute every notebook headless and write HTML copies to build/"
+	@echo "make course - execute every notebook headless, write HTML copies and an RTL sample plot to build/"
 	@echo "make notebooks - re-execute every notebook in place (to regenerate stored outputs)"
 
 $(BIN)/python:
@@ -48,6 +48,7 @@ notebooks: venv
 
 course: venv
 	$(BIN)/python -m complaintlab.course execute --html build notebooks
+	$(BIN)/python -m complaintlab.plots build/rtl_labels.png
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -108,6 +108,15 @@ class SimulationParams:
     """share of cases followed up when ``confounding`` is 0 (roughly the share otherwise)."""
     sla_hours: float = 24.0
     """the first-response target; a later answer is *slow*."""
+    response_time_scale: float = 1.0
+    """multiplies every first-response time (0.5: twice as fast, 2: twice as slow)."""
+    follow_up_delay_hours: float = 53.0
+    """median time from closing the complaint to the follow-up contact."""
+    follow_up_half_life_days: float = float("inf")
+    """the follow-up's effect halves for every this many days of delay (inf: no decay)."""
+    compensation_mix: tuple | None = None
+    """shares of none / apology / discount / refund handed out at random (None: by the
+    usual confounded rules)."""
     paradox: bool = False
     """service-recovery paradox: a prompt full fix keeps customers better than no problem."""
     paradox_effect: float = 0.6
@@ -122,7 +131,7 @@ class SimulationParams:
     def __post_init__(self):
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name in ("paradox", "study_end"):
+            if f.name in ("paradox", "study_end", "compensation_mix"):
                 continue
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise TypeError(f"parameter {f.name!r} must be a number; got {value!r}")
@@ -131,8 +140,16 @@ class SimulationParams:
         if not 0 < self.reference_retention_90d < 1:
             raise ValueError("reference_retention_90d must lie in (0, 1); "
                              f"got {self.reference_retention_90d}")  # fmt: skip
-        if self.weibull_shape <= 0 or self.sla_hours <= 0:
-            raise ValueError("weibull_shape and sla_hours must be positive")
+        for name in ("weibull_shape", "sla_hours", "response_time_scale",
+                     "follow_up_delay_hours", "follow_up_half_life_days"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive; got {getattr(self, name)}")
+        if self.compensation_mix is not None:
+            object.__setattr__(self, "compensation_mix", tuple(self.compensation_mix))
+            mix = np.asarray(self.compensation_mix, dtype=float)
+            if mix.shape != (4,) or (mix < 0).any() or not np.isclose(mix.sum(), 1.0):
+                raise ValueError("compensation_mix must be four shares (none, apology, discount, "
+                                 f"refund) that sum to 1; got {self.compensation_mix!r}")
         if pd.Timestamp(self.study_end, tz="UTC") < pd.Timestamp("2026-01-01", tz="UTC"):
             raise ValueError(f"study_end must be on or after 2026-01-01; got {self.study_end!r}")
 
@@ -184,6 +201,7 @@ def _assignments(rng, c, p: SimulationParams, n):
     t = {}
     median = np.asarray(_CHANNEL_MEDIAN_H)[c["channel"]]
     median = median * np.where(c["segment"] == 2, 0.5, 1.0) * (1.15 - 0.1 * c["severity"])
+    median = median * p.response_time_scale
     t["first_response_hours"] = np.round(median * np.exp(rng.normal(0.0, 0.9, n)), 2)
     t["slow"] = t["first_response_hours"] > p.sla_hours
     cat_fix = np.array([0.6, 0.9, 0.8, 1.1, 0.7, 1.2])[c["category"]]
@@ -203,13 +221,16 @@ def _assignments(rng, c, p: SimulationParams, n):
     ])  # fmt: skip
     probs = np.exp(scores - scores.max(axis=1, keepdims=True))
     probs /= probs.sum(axis=1, keepdims=True)
+    if p.compensation_mix is not None:  # handed out at random, whatever the case
+        probs = np.tile(np.asarray(p.compensation_mix, dtype=float), (n, 1))
     t["compensation"] = (rng.random((n, 1)) > probs.cumsum(axis=1)).sum(axis=1).clip(max=3)
     base = _logit(p.follow_up_rate)
     lin = base + p.confounding * (0.9 * c["log_value"] + 0.8 * (c["calm"] - 0.56)
                                   + 0.9 * (t["resolved_fully"] - 0.45)
                                   - 0.25 * (c["severity"] - 2.2))  # fmt: skip
     t["follow_up"] = rng.random(n) < _sigmoid(lin)
-    delay = np.round(24.0 * np.exp(rng.normal(0.8, 0.6, n)), 1)
+    delay = np.round(p.follow_up_delay_hours * np.exp(rng.normal(0.0, 0.6, n)), 1)
+    t["delay"] = delay  # what the delay would be, for everyone (the potential outcomes need it)
     t["follow_up_delay_hours"] = np.where(t["follow_up"], delay, np.nan)
     return t
 
@@ -237,7 +258,8 @@ def _dispute_lin(c, t, p: SimulationParams, slow):
 def _retention_lin(c, t, p: SimulationParams, follow_up, disputed):
     chronic = np.asarray(COMPLAINANT_TYPES)[c["type"]] == "chronic"
     prompt_full = t["resolved_fully"] & ~t["slow"]
-    lin = (0.45 + p.follow_up_effect * follow_up + 1.2 * t["resolved_fully"]
+    decay = 0.5 ** (t["delay"] / 24.0 / p.follow_up_half_life_days)
+    lin = (0.45 + p.follow_up_effect * decay * follow_up + 1.2 * t["resolved_fully"]
            + 0.5 * (t["resolved"] & ~t["resolved_fully"]) - 0.5 * t["slow"]
            + p.confounding * (0.7 * c["log_value"] + 0.7 * c["calm"])
            + 0.4 * chronic - 0.25 * (c["severity"] - 2) - 0.8 * disputed)  # fmt: skip

@@ -122,3 +122,22 @@ def test_reference_customers_and_the_paradox_switch():
     on = simulate_cases(30_000, seed=1, paradox=True)
     fixed = off["resolved_fully"] & (off["first_response_hours"] <= 24)
     assert on.loc[fixed, "retained_90d"].mean() > off.loc[fixed, "retained_90d"].mean()
+
+
+def test_workshop_knobs_change_what_they_say():
+    base = simulate_cases(20_000, seed=9)
+    slower = simulate_cases(20_000, seed=9, response_time_scale=2.0)
+    ratio = slower["first_response_hours"].median() / base["first_response_hours"].median()
+    assert ratio == pytest.approx(2.0, rel=0.02)
+    mixed = simulate_cases(40_000, seed=9, compensation_mix=(0.1, 0.2, 0.3, 0.4))
+    shares = mixed["compensation"].value_counts(normalize=True)[list(COMPENSATIONS)]
+    assert shares.to_numpy() == pytest.approx([0.1, 0.2, 0.3, 0.4], abs=0.01)
+    by_type = pd.crosstab(mixed["complainant_type"], mixed["compensation"], normalize="index")
+    assert (by_type["refund"] - 0.4).abs().max() < 0.03  # random, not by temperament
+    fast, late = (true_effects(n=40_000, follow_up_half_life_days=7, follow_up_delay_hours=h)
+                  for h in (12, 24 * 14))  # fmt: skip
+    assert late["follow_up"] < fast["follow_up"] < true_effects(n=40_000)["follow_up"]
+    with pytest.raises(ValueError, match="compensation_mix must be four shares"):
+        simulate_cases(10, compensation_mix=(0.5, 0.5))
+    with pytest.raises(ValueError, match="response_time_scale must be positive"):
+        simulate_cases(10, response_time_scale=0)

@@ -7,7 +7,8 @@
   and the covariate-balance table;
 - :mod:`~complaintlab.followup.recovery`: the service-recovery paradox, word-of-mouth reach;
 - :mod:`~complaintlab.followup.decisions`: concede, persuade or let go of a disputed amount;
-- :mod:`~complaintlab.followup.plots`: survival curves, estimates, the dispute policy.
+- the plots (survival curves, estimates, the dispute policy) live in :mod:`complaintlab.plots`
+  and are re-exported here.
 """
 
 from complaintlab.followup.decisions import (
@@ -24,9 +25,9 @@ from complaintlab.followup.effects import (
     propensity,
 )
 from complaintlab.followup.metrics import outcome_rates, response_band, response_times
-from complaintlab.followup.plots import plot_dispute_policy, plot_estimates, plot_survival
 from complaintlab.followup.recovery import recovery_paradox, word_of_mouth
 from complaintlab.followup.survival import LogRankResult, kaplan_meier, logrank_test
+from complaintlab.plots import plot_dispute_policy, plot_estimates, plot_survival
 
 __all__ = [
     "METHODS",
