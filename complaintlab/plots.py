@@ -1,12 +1,14 @@
 """The course's recurring figures, in one style, with right-to-left text drawn correctly.
 
-Matplotlib draws a string's characters left to right, one glyph each: Hebrew comes out
-backwards and Arabic or Persian letters come out unjoined. :func:`display_text` turns a string
-into what matplotlib must receive (letters shaped with ``arabic-reshaper``, then reordered
-with the Unicode bidi algorithm by ``python-bidi``); every function here passes every title,
-tick label, legend entry and annotation through it. Left-to-right text is returned unchanged.
-The font is DejaVu Sans, which ships with matplotlib and has Hebrew, Arabic (with Persian
-letters and their joined forms) and Cyrillic glyphs, so nothing is drawn as a missing-glyph box.
+Hebrew must be drawn right to left, and Arabic and Persian letters must be joined. Matplotlib
+3.11 and later do both themselves (text layout by libraqm), given the text in its ordinary,
+logical order. Older versions draw a string's characters left to right, one glyph each:
+Hebrew comes out backwards and Arabic letters unjoined, so the text must first be shaped
+(``arabic-reshaper``) and reordered (``python-bidi``). :func:`display_text` gives the string
+the installed matplotlib needs, and every function here passes every title, tick label,
+legend entry and annotation through it; left-to-right text is never changed. The font is
+DejaVu Sans, which ships with matplotlib and has Hebrew, Arabic (with Persian letters and
+their joined forms) and Cyrillic glyphs, so nothing is drawn as a missing-glyph box.
 
 Every function draws on ``ax`` (a new figure if None) and returns the Axes.
 """
@@ -26,6 +28,7 @@ __all__ = [
     "STYLE",
     "course_style",
     "display_text",
+    "matplotlib_lays_out_rtl",
     "plot_carp_coverage",
     "plot_confusion",
     "plot_dispute_policy",
@@ -53,21 +56,38 @@ LANGUAGE_NAMES = {"he": "עברית", "ar": "العربية", "fa": "فارسی"
 _RTL_CHARS = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
 
 
-def display_text(text) -> str:
-    """The string as matplotlib must receive it: RTL shaped and reordered, LTR unchanged.
+@functools.cache
+def matplotlib_lays_out_rtl() -> bool:
+    """Whether the installed matplotlib shapes and orders right-to-left text itself (libraqm)."""
+    from matplotlib import ft2font
+
+    return hasattr(ft2font, "__libraqm_version__")
+
+
+def display_text(text, *, layout: bool | None = None) -> str:
+    """The string as matplotlib must receive it to draw right-to-left text correctly.
+
+    Left-to-right text is returned unchanged. So is right-to-left text when matplotlib lays
+    text out itself (``layout`` True; by default, whether the installed matplotlib does, see
+    :func:`matplotlib_lays_out_rtl`). Otherwise Arabic and Persian letters are replaced by
+    their joined forms and the characters are put in drawing order.
 
     Examples
     --------
     >>> display_text("follow-up rate")
     'follow-up rate'
-    >>> display_text("שלום 12")  # Hebrew: reordered for a left-to-right drawing
+    >>> display_text("שלום 12", layout=False)  # Hebrew for an older matplotlib: reordered
     '12 םולש'
-    >>> shaped = display_text("شکایت")  # Persian: joined letter forms, then reordered
+    >>> display_text("שלום 12", layout=True)  # matplotlib 3.11+: the text as it is
+    'שלום 12'
+    >>> shaped = display_text("شکایت", layout=False)  # joined letter forms, then reordered
     >>> shaped != "شکایت" and all("\\ufb50" <= ch <= "\\ufeff" for ch in shaped)
     True
     """
     text = "" if text is None else str(text)
     if not _RTL_CHARS.search(text):
+        return text
+    if matplotlib_lays_out_rtl() if layout is None else layout:
         return text
     import arabic_reshaper
     from bidi.algorithm import get_display

@@ -24,3 +24,27 @@ def test_html_copies_written(tmp_path):
 def test_empty_folder_is_an_error(tmp_path):
     with pytest.raises(SystemExit):
         main(["execute", "--in-place", str(tmp_path)])
+
+
+def test_real_data_cells_are_left_alone_without_the_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLAINTLAB_DATA", str(tmp_path / "nowhere"))
+    nb = nbformat.v4.new_notebook()
+    needs_data = nbformat.v4.new_code_cell("raise RuntimeError('would need the data')")
+    needs_data.metadata["tags"] = ["real-data"]
+    nb.cells = [needs_data, nbformat.v4.new_code_cell("print('still runs')")]
+    path = tmp_path / "07_case.ipynb"
+    nbformat.write(nb, path)
+    executed = execute_notebook(path, timeout=120)
+    assert executed.cells[0].outputs == []
+    assert executed.cells[1].outputs[0]["text"] == "still runs\n"
+
+
+def test_real_data_cells_run_when_the_data_is_there(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLAINTLAB_DATA", str(tmp_path))
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('data cell ran')")
+    cell.metadata["tags"] = ["real-data"]
+    nb.cells = [cell]
+    nbformat.write(nb, tmp_path / "07_case.ipynb")
+    executed = execute_notebook(tmp_path / "07_case.ipynb", timeout=120)
+    assert executed.cells[0].outputs[0]["text"] == "data cell ran\n"

@@ -30,36 +30,59 @@ def test_left_to_right_text_is_unchanged():
     assert display_text(None) == ""
 
 
-def test_hebrew_is_reordered_and_numbers_keep_their_order():
-    assert display_text("שלום") == "םולש"
-    assert display_text("תלונה 12") == "12 הנולת"
+def test_hebrew_is_reordered_for_a_matplotlib_without_text_layout():
+    assert display_text("שלום", layout=False) == "םולש"
+    assert display_text("תלונה 12", layout=False) == "12 הנולת"
+    assert display_text("תלונה 12", layout=True) == "תלונה 12"
 
 
 @pytest.mark.parametrize("lang", ["ar", "fa"])
-def test_arabic_script_is_joined_then_reordered(lang):
-    shaped = display_text(LABELS[lang])
+def test_arabic_script_is_joined_then_reordered_without_text_layout(lang):
+    shaped = display_text(LABELS[lang], layout=False)
     letters = [ch for ch in shaped if ch.isalpha()]
     assert letters and all("\ufb50" <= ch <= "\ufeff" for ch in letters)  # presentation forms
     assert shaped != LABELS[lang][::-1]
 
 
+def _glyphs(text):
+    """(character, glyph index, x) as matplotlib lays the text out with the course font."""
+    from matplotlib import font_manager, ft2font
+    from matplotlib._text_helpers import layout
+
+    font = ft2font.FT2Font(font_manager.findfont(plots.STYLE["font.family"]))
+    font.set_size(12, 72)
+    return [(item.char, item.glyph_index, item.x) for item in layout(text, font)], font
+
+
 @pytest.mark.parametrize("lang", ["ar", "fa", "he"])
-def test_rtl_labels_draw_without_missing_glyphs_and_as_shaped(lang):
+def test_rtl_labels_draw_without_missing_glyphs_right_to_left_and_joined(lang):
+    import arabic_reshaper
+
     label = LABELS[lang]
-    with plt.rc_context(plots.STYLE):
+    with plots.course_style():
         fig, ax = plt.subplots()
         ax.set_title(display_text(label))
         ax.set_xticks([0, 1], [display_text(label), display_text(plots.LANGUAGE_NAMES[lang])])
         _draw_strictly(fig)
-    assert ax.get_title() == display_text(label) != label
+    assert ax.get_title() == display_text(label)
     assert ax.get_xticklabels()[0].get_text() == display_text(label)
     plt.close(fig)
+    if not plots.matplotlib_lays_out_rtl():
+        assert display_text(label) != label  # shaped and reordered by us instead
+        return
+    glyphs, font = _glyphs(display_text(label))
+    # the first letter (the rightmost glyph of that letter) is drawn rightmost of all
+    first = max((g for g in glyphs if g[0] == label[0]), key=lambda g: g[2])
+    assert first[2] == max(x for _char, _glyph, x in glyphs)
+    if lang in ("ar", "fa"):  # ... and takes its joined (initial) form, not the isolated one
+        initial = arabic_reshaper.reshape(label.split()[0])[0]
+        assert first[1] == font.get_char_index(ord(initial)) != font.get_char_index(ord(label[0]))
 
 
 def test_the_missing_glyph_check_can_fail():
     """A font without Arabic letters must trip the check (so the test above means something)."""
     fig, ax = plt.subplots()
-    ax.set_title(display_text(LABELS["ar"]), fontfamily="cmr10")
+    ax.set_title(LABELS["ar"], fontfamily="cmr10")
     with pytest.raises(UserWarning, match="missing"):
         _draw_strictly(fig)
     plt.close(fig)
