@@ -150,10 +150,11 @@ def _titles(ax, title=None, xlabel=None, ylabel=None):
         ax.set_ylabel(display_text(ylabel))
 
 
-def _need(frame, columns):
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"missing column(s) {missing}; the frame has {list(frame.columns)}")
+def _need(frame, columns, complete=()):
+    """Columns present, and no missing values where a row would otherwise vanish silently."""
+    from complaintlab.errors import check_frame
+
+    check_frame(frame, columns, complete=complete)
 
 
 @_styled
@@ -171,7 +172,7 @@ def plot_label_distribution(frame: pd.DataFrame, column: str, by: str = "lang", 
     >>> [t.get_text() for t in ax.get_yticklabels()] == ["English", display_text("עברית")]
     True
     """
-    _need(frame, [column, by])
+    _need(frame, [column, by], complete=[column, by])
     shares = pd.crosstab(frame[by], frame[column], normalize="index")
     ax = _axes(ax, (7, 0.45 * len(shares) + 1.8))
     left = np.zeros(len(shares))
@@ -245,7 +246,7 @@ def plot_tone_heatmap(scored: pd.DataFrame, by: str = "lang", features=None, ax=
     from complaintlab.tone import FEATURES
 
     features = list(features) if features is not None else list(FEATURES)
-    _need(scored, [by, *features])
+    _need(scored, [by, *features], complete=[by])
     shares = scored.groupby(by, observed=True, sort=True)[features].mean().T
     ax = _axes(ax, (0.9 * shares.shape[1] + 3, 0.35 * len(features) + 1.5))
     ax.imshow(shares.to_numpy(dtype=float), cmap="Greens", vmin=0, vmax=1, aspect="auto")
@@ -312,7 +313,7 @@ def plot_survival(df: pd.DataFrame, by: str, duration: str = "days_to_churn",
     """
     from complaintlab.followup.survival import kaplan_meier
 
-    _need(df, [by, duration, observed])
+    _need(df, [by, duration, observed], complete=[by])
     ax = _axes(ax)
     for key, part in df.groupby(by, observed=True, sort=True):
         curve = kaplan_meier(part[duration], part[observed])

@@ -439,11 +439,13 @@ def true_effects(n: int = 400_000, seed: int = 20_251_123, **params) -> dict[str
     return {k: round(v, 6) for k, v in sorted(out.items())}
 
 
-def calibration(cases: pd.DataFrame, reference: pd.DataFrame | None = None) -> pd.DataFrame:
+def calibration(cases: pd.DataFrame, reference: pd.DataFrame | None = None,
+                sla_hours: float = 24.0) -> pd.DataFrame:
     """The articles' figures next to what a simulated sample shows.
 
     One row per claim: ``claim``, ``article`` (the source's language), ``target`` (the
-    article's figure or range) and ``simulated``.
+    article's figure or range) and ``simulated``. A fix is prompt when the first response came
+    within ``sla_hours`` (use the value the cases were simulated with).
 
     Examples
     --------
@@ -451,7 +453,7 @@ def calibration(cases: pd.DataFrame, reference: pd.DataFrame | None = None) -> p
     >>> table["claim"].tolist()[0]
     'customers kept after a prompt, full fix (90 days)'
     """
-    prompt_full = cases["resolved_fully"] & ~_is_slow(cases)
+    prompt_full = cases["resolved_fully"] & ~_is_slow(cases, sla_hours)
     year = _share_gone_within(cases, 365.0)
     unhappy = cases["csat"] <= 2
     rows = [

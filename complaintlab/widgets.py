@@ -189,6 +189,8 @@ class AnnotationGame(_Shown):
             raise ValueError(f"n must be between 1 and {len(data)}; got {n!r}")
         if not str(annotator).strip():
             raise ValueError("annotator needs a name (it identifies the participant's labels)")
+        if str(annotator).strip().lower() == "gold":
+            raise ValueError("'gold' is reserved for the corpus's own labels: pick another name")
         order = np.random.default_rng(seed).permutation(len(data))[:n]
         self.items = data.iloc[order].reset_index(drop=True)
         self.annotator = str(annotator)
@@ -235,8 +237,14 @@ class AnnotationGame(_Shown):
         """Record the participant's labels for the complaint on screen and move on."""
         if self.current is None:
             raise ValueError("every complaint is already labelled")
+        level = severity
+        if isinstance(severity, str) and severity.strip().isdigit():
+            level = int(severity)
+        if isinstance(level, bool) or not isinstance(level, (int, np.integer)):
+            levels = list(_label_sets()["severity"])
+            raise ValueError(f"severity {severity!r} is not one of {levels}")
         given = {"category": category, "complainant_type": complainant_type,
-                 "severity": int(severity) if str(severity).isdigit() else severity}  # fmt: skip
+                 "severity": int(level)}  # fmt: skip
         for target, value in given.items():
             if value not in _label_sets()[target]:
                 raise ValueError(f"{target} {value!r} is not one of {list(_label_sets()[target])}")
@@ -324,15 +332,22 @@ def room_agreement(sources, with_gold: bool = True, by_lang: bool = False) -> pd
     for target in _TARGETS:
         problems += [f"row {i}: {target} {v!r} is not one of {sorted(sets[target])}"
                      for i, v in labels[target].items() if v not in sets[target]]  # fmt: skip
+    twice = labels[labels.duplicated(["annotator", "complaint_id"], keep=False)]
+    problems += [f"annotator {a!r} labelled {c!r} more than once (two participants with one "
+                 "name?)" for a, c in sorted(set(zip(twice["annotator"], twice["complaint_id"],
+                                                     strict=True)))]  # fmt: skip
+    if (labels["annotator"].str.strip().str.lower() == "gold").any():
+        problems.append("'gold' is reserved for the corpus's labels: rename that annotator")
     if problems:
         raise DatasetError("labels", problems)
+    if labels["annotator"].nunique() + bool(with_gold) < 2:
+        raise ValueError("agreement needs at least two annotators (or one and with_gold=True)")
     if with_gold:
         ids = labels["complaint_id"].unique()
         rows = gold[gold["complaint_id"].astype(str).isin(ids)]
         labels = pd.concat([labels, pd.DataFrame({
             "annotator": "gold", "complaint_id": rows["complaint_id"].astype(str),
             **{t: rows[t].astype(str) for t in _TARGETS}})], ignore_index=True)  # fmt: skip
-    labels = labels.drop_duplicates(["annotator", "complaint_id"], keep="last")
     return annotation_agreement(labels[columns], by_lang=by_lang)
 
 
@@ -341,8 +356,9 @@ class FollowUpSimulator(_Shown):
 
     Each change re-simulates ``n`` cases (same seed) with
     :func:`complaintlab.simulate.simulate_cases` and compares 90-day retention, disputes,
-    satisfaction and word of mouth with the baseline (the default parameters). A follow-up's
-    effect halves for every ``half_life_days`` of delay.
+    satisfaction and word of mouth with the baseline: the sliders' starting positions (the
+    simulation's defaults, with a 52-hour follow-up delay). In this widget a follow-up's
+    effect halves for every ``half_life_days`` of delay (the simulation's default is no decay).
 
     Examples
     --------
@@ -370,7 +386,7 @@ class FollowUpSimulator(_Shown):
             "follow_up_rate": slider(w.FloatSlider, "follow-up rate", min=0.05, max=0.95,
                                      step=0.05, value=0.35),
             "follow_up_delay_hours": slider(w.IntSlider, "follow-up delay (hours)", min=4,
-                                            max=336, step=4, value=52),
+                                            max=504, step=4, value=52),
             "response_time_scale": slider(w.FloatSlider, "response time (× usual)", min=0.25,
                                           max=4.0, step=0.25, value=1.0),
             "set_mix": w.Checkbox(description="set the compensation mix", value=False),
@@ -396,7 +412,11 @@ class FollowUpSimulator(_Shown):
         if unknown:
             raise ValueError(f"unknown control(s) {unknown}; controls: {list(self.controls)}")
         for name, value in values.items():
-            self.controls[name].value = value
+            control = self.controls[name]
+            low, high = getattr(control, "min", None), getattr(control, "max", None)
+            if low is not None and not low <= value <= high:
+                raise ValueError(f"{name} must lie between {low} and {high}; got {value!r}")
+            control.value = value
         self._update()
 
     def _params(self, baseline: bool = False) -> dict:

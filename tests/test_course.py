@@ -31,11 +31,12 @@ def test_real_data_cells_are_left_alone_without_the_data(tmp_path, monkeypatch):
     nb = nbformat.v4.new_notebook()
     needs_data = nbformat.v4.new_code_cell("raise RuntimeError('would need the data')")
     needs_data.metadata["tags"] = ["real-data"]
+    needs_data.outputs = [nbformat.v4.new_output("stream", name="stdout", text="stored\n")]
     nb.cells = [needs_data, nbformat.v4.new_code_cell("print('still runs')")]
     path = tmp_path / "07_case.ipynb"
     nbformat.write(nb, path)
     executed = execute_notebook(path, timeout=120)
-    assert executed.cells[0].outputs == []
+    assert executed.cells[0].outputs[0]["text"] == "stored\n"  # kept, not cleared
     assert executed.cells[1].outputs[0]["text"] == "still runs\n"
 
 

@@ -115,8 +115,10 @@ def test_tone_heatmap_shares_and_missing_columns():
     ax = plots.plot_tone_heatmap(scored, features=["apology", "blame"])
     assert [t.get_text() for t in ax.texts] == ["0.50", "1.00", "0.00", "1.00"]
     plt.close(ax.figure)
-    with pytest.raises(ValueError, match=r"missing column\(s\) \['gratitude'\]"):
+    with pytest.raises(ValueError, match="missing column 'gratitude'"):
         plots.plot_tone_heatmap(scored, features=["gratitude"])
+    with pytest.raises(ValueError, match="'lang': 1 missing value"):
+        plots.plot_tone_heatmap(scored.assign(lang=["ar", None, "en"]), features=["apology"])
 
 
 def test_every_figure_uses_the_course_font():

@@ -192,3 +192,30 @@ def test_explorer_escapes_corpus_text():
     explorer.data.loc[0, "text"] = "<script>alert(1)</script> charged twice"
     explorer.show(explorer.data.loc[0, "complaint_id"])
     assert "<script>" not in explorer.html and "&lt;script&gt;" in explorer.html
+
+
+def test_room_agreement_refuses_two_participants_with_one_name():
+    first, second = AnnotationGame(n=2, seed=2), AnnotationGame(n=2, seed=2)
+    for game in (first, second):
+        for _ in range(2):
+            game.answer("billing", "reasonable", 2)
+    with pytest.raises(DatasetError, match=r"labelled .* more than once"):
+        room_agreement([first.labels, second.labels])
+    with pytest.raises(ValueError, match="at least two annotators"):
+        room_agreement(first.labels, with_gold=False)
+    with pytest.raises(ValueError, match="'gold' is reserved"):
+        AnnotationGame(n=1, annotator="Gold")
+
+
+@pytest.mark.parametrize("bad", [True, 2.0, "high", 0])
+def test_severity_must_be_a_level(bad):
+    with pytest.raises(ValueError, match="severity"):
+        AnnotationGame(n=1).answer("billing", "reasonable", bad)
+
+
+def test_simulator_refuses_values_off_the_slider():
+    sim = FollowUpSimulator(n=2_000)
+    with pytest.raises(ValueError, match=r"follow_up_rate must lie between 0\.05 and 0\.95"):
+        sim.set(follow_up_rate=5.0)
+    sim.set(follow_up_delay_hours=388)
+    assert sim.controls["follow_up_delay_hours"].value == 388

@@ -73,27 +73,27 @@ def dispute_options(customer_value, amount, **assumptions) -> pd.DataFrame:
     --------
     >>> dispute_options([1_000_000, 10_000], 1_000)[["customer_value", "best"]]
        customer_value      best
-    0         1000000   concede
-    1           10000  persuade
+    0       1000000.0   concede
+    1         10000.0  persuade
     """
     a = _assumptions(assumptions)
-    value, amount = np.broadcast_arrays(np.asarray(customer_value), np.asarray(amount))
-    value = np.atleast_1d(value).astype(float)
-    amount = np.atleast_1d(amount).astype(float)
-    if np.isnan(value).any() or np.isnan(amount).any():
-        raise ValueError("customer_value and amount must not be missing")
+    try:
+        value = np.atleast_1d(np.asarray(customer_value, dtype=float))
+        amount = np.atleast_1d(np.asarray(amount, dtype=float))
+        value, amount = np.broadcast_arrays(value, amount)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"customer_value and amount must be numbers or sequences of numbers "
+                         f"of one length ({exc})") from None  # fmt: skip
+    if not (np.isfinite(value).all() and np.isfinite(amount).all()):
+        raise ValueError("customer_value and amount must be finite numbers, none missing")
     if (amount < 0).any():
         raise ValueError("a disputed amount cannot be negative")
     concede = -amount * (1 + a.repeat) + (1 - a.churn_conceded) * value
     persuade = (a.success * (1 - a.churn_persuaded) * value
                 + (1 - a.success) * (-amount + (1 - a.churn_failed) * value))  # fmt: skip
     let_go = -amount
-    table = pd.DataFrame({"customer_value": np.asarray(customer_value).ravel()
-                          if np.ndim(customer_value) else value,
-                          "amount": amount, "concede": concede, "persuade": persuade,
-                          "let_go": let_go})  # fmt: skip
-    if len(table["customer_value"]) != len(amount):
-        table["customer_value"] = value
+    table = pd.DataFrame({"customer_value": value, "amount": amount, "concede": concede,
+                          "persuade": persuade, "let_go": let_go})
     table["best"] = np.asarray(OPTIONS)[np.argmax(np.column_stack([concede, persuade, let_go]),
                                                   axis=1)]  # fmt: skip
     return table

@@ -1,7 +1,8 @@
 """Average effect of a binary treatment (e.g. a follow-up call) on an outcome, four ways.
 
 ``naive`` compares the two groups as they are. The other three adjust for covariates:
-``regression`` (g-computation with a logistic or linear outcome model), ``ipw`` (inverse
+``regression`` (g-computation with a logistic or linear outcome model that lets the effect
+differ by covariate), ``ipw`` (inverse
 propensity weighting, normalised, propensities clipped at ``trim``) and ``aipw`` (augmented
 IPW, doubly robust: right if either the propensity or the outcome model is right).
 
@@ -21,11 +22,12 @@ import pandas as pd
 from scipy import stats
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from complaintlab.errors import DatasetError, OverlapError
+from complaintlab.errors import DatasetError, OverlapError, check_frame
 
 __all__ = ["METHODS", "EffectEstimate", "balance_table", "estimate_effect", "propensity"]
 
 METHODS = ("naive", "regression", "ipw", "aipw")
+_MIN_BOOT = 100  # fewer bootstrap draws give unstable percentile intervals
 _MIN_OVERLAP = 0.5  # share of rows that must have a propensity inside [trim, 1 - trim]
 
 
@@ -73,20 +75,8 @@ def _binary(series: pd.Series, name: str) -> np.ndarray:
 
 
 def _check_frame(df, columns: list[str]) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"df must be a pandas DataFrame; got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DatasetError("df", [f"missing column {c!r}" for c in missing]
-                           + [f"columns present: {list(df.columns)}"])  # fmt: skip
-    problems = []
-    for c in columns:
-        rows = np.flatnonzero(df[c].isna().to_numpy())
-        if len(rows):
-            problems.append(f"column {c!r}: {len(rows)} missing value(s), first at row(s) "
-                            f"{rows[:5].tolist()} - fill or drop them before estimating")
-    if problems:
-        raise DatasetError("df", problems)
+    """Every used column present, no missing or infinite values (named), at least one row."""
+    check_frame(df, columns, complete=columns, finite=columns)
 
 
 def _design(df: pd.DataFrame, covariates: list[str]) -> np.ndarray:
@@ -105,7 +95,15 @@ def _design(df: pd.DataFrame, covariates: list[str]) -> np.ndarray:
             parts.append(dummies.to_numpy())
     if not parts:
         return np.zeros((len(df), 0))
-    return np.hstack(parts)
+    x = np.hstack(parts)
+    constant = [c for c, part in zip(covariates, parts, strict=True) if not part.any()]
+    if constant:
+        raise DatasetError("df", [f"covariate {c!r} has the same value in every row: it cannot "
+                                  "adjust for anything; leave it out" for c in constant])
+    if np.linalg.matrix_rank(np.column_stack([np.ones(len(x)), x])) < x.shape[1] + 1:
+        raise DatasetError("df", [f"covariates {covariates} are collinear (one is a copy or "
+                                  "a combination of others): leave the redundant one out"])
+    return x
 
 
 def propensity(df: pd.DataFrame, treatment: str, covariates) -> np.ndarray:
@@ -176,12 +174,19 @@ def _naive(a1, a0, y):
 
 
 def _regression(x, a1, a0, y, binary):
-    """G-computation: fit on both arms, predict every row treated and untreated, average."""
+    """G-computation: an outcome model with treatment x covariate interactions, fitted on both
+    arms; predict every row treated and untreated and average the difference.
+
+    The interactions let the effect differ between kinds of customer (a single treatment
+    coefficient would estimate a variance-weighted effect, not the average one)."""
     import statsmodels.api as sm
 
-    design = np.column_stack([np.ones(len(y)), a1.astype(float), x])
+    t = a1.astype(float)[:, None]
+    design = np.column_stack([np.ones(len(y)), t, x, t * x])
+    k = x.shape[1]
     treated, untreated = design.copy(), design.copy()
     treated[:, 1], untreated[:, 1] = 1.0, 0.0
+    treated[:, 2 + k:], untreated[:, 2 + k:] = x, 0.0
     rows = a1 | a0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -262,6 +267,10 @@ def estimate_effect(df: pd.DataFrame, treatment: str, outcome: str, covariates=(
         raise ValueError(f"method must be one of {list(METHODS)}; got {method!r}")
     if not 0 <= trim < 0.5:
         raise ValueError(f"trim must lie in [0, 0.5); got {trim}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or (
+            n_boot != 0 and n_boot < _MIN_BOOT):  # fmt: skip
+        raise ValueError(f"n_boot must be 0 (analytic interval) or an integer of at least "
+                         f"{_MIN_BOOT}; got {n_boot!r}")  # fmt: skip
     if isinstance(covariates, str):
         covariates = [covariates]
     covariates = list(covariates)
@@ -284,8 +293,16 @@ def estimate_effect(df: pd.DataFrame, treatment: str, outcome: str, covariates=(
         draws = []
         for _ in range(int(n_boot)):
             i = rng.integers(0, len(y), len(y))
-            if a1[i].any() and a0[i].any():
+            if not (a1[i].any() and a0[i].any()):
+                continue
+            try:  # a resample can lose a rare category level, making a model singular
                 draws.append(_point(method, x[i], a1[i], a0[i], y[i], binary, trim)[0])
+            except np.linalg.LinAlgError:
+                continue
+        if len(draws) < 0.9 * n_boot:
+            raise ValueError(f"only {len(draws)} of {n_boot} bootstrap resamples could be "
+                             "estimated (rare groups or categories): use the analytic "
+                             "interval")
         low, high = np.percentile(draws, [2.5, 97.5])
     else:
         low, high = _normal_ci(estimate, se)

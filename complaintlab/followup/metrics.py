@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from complaintlab.errors import DatasetError
+from complaintlab.errors import DatasetError, check_frame
 
 __all__ = ["outcome_rates", "response_band", "response_times"]
 
@@ -18,13 +18,9 @@ BANDS = (("< 1 h", 1.0), ("1-4 h", 4.0), ("4-24 h", 24.0), ("1-3 days", 72.0),
          ("> 3 days", np.inf))  # fmt: skip
 
 
-def _need(df, columns):
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"expected a pandas DataFrame; got {type(df).__name__}")
-    missing = [c for c in columns if c and c not in df.columns]
-    if missing:
-        raise DatasetError("df", [f"missing column {c!r}" for c in missing]
-                           + [f"columns present: {list(df.columns)}"])  # fmt: skip
+def _need(df, columns, groups=()):
+    """Columns present; group columns complete (a row with no group would vanish silently)."""
+    check_frame(df, columns, complete=groups)
 
 
 def _groups(by) -> list[str]:
@@ -66,7 +62,7 @@ def response_times(df: pd.DataFrame, by=None, sla_hours: float = 24.0,
     """
     groups = _groups(by)
     columns = [columns] if isinstance(columns, str) else list(columns)
-    _need(df, [*groups, *columns])
+    _need(df, [*groups, *columns], groups)
     if sla_hours <= 0:
         raise ValueError(f"sla_hours must be positive; got {sla_hours}")
     rows = []
@@ -74,12 +70,16 @@ def response_times(df: pd.DataFrame, by=None, sla_hours: float = 24.0,
     for key, part in parts:
         key = key if isinstance(key, tuple) else (key,)
         for column in columns:
-            values = pd.to_numeric(part[column], errors="coerce")
-            bad = part[column].notna() & values.isna()
+            raw = part[column]
+            values = (pd.Series(np.nan, index=raw.index) if pd.api.types.is_bool_dtype(raw)
+                      else pd.to_numeric(raw, errors="coerce"))  # fmt: skip
+            bad = (raw.notna() & values.isna()) | (values < 0) | np.isinf(values)
             if bad.any():
-                row = bad.to_numpy().nonzero()[0][0]
-                raise DatasetError("df", [f"column {column!r}: {part[column].iloc[row]!r} "
-                                          "is not a number of hours"])  # fmt: skip
+                label = bad[bad].index[0]
+                shown = raw[label].item() if hasattr(raw[label], "item") else raw[label]
+                raise DatasetError("df", [f"column {column!r}, row {label!r}: {shown!r} is "
+                                          f"not a number of hours ({int(bad.sum())} such "
+                                          "row(s))"])  # fmt: skip
             seen = values.dropna().to_numpy()
             stats = (np.percentile(seen, [50, 75, 90]).tolist() if len(seen) else [np.nan] * 3)
             within = float((seen <= sla_hours).mean()) if len(seen) else np.nan
@@ -114,7 +114,7 @@ def outcome_rates(df: pd.DataFrame, outcome: str, by, n_boot: int = 1000, seed: 
     groups = _groups(by)
     if not groups:
         raise ValueError("outcome_rates needs at least one column to group by")
-    _need(df, [outcome, *groups])
+    _need(df, [outcome, *groups], groups)
     if not 0 < level < 1:
         raise ValueError(f"level must lie in (0, 1); got {level}")
     values = df[outcome]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 
-from complaintlab.followup.metrics import _need
+from complaintlab.errors import check_frame
 
 __all__ = ["recovery_paradox", "word_of_mouth"]
 
@@ -32,8 +34,14 @@ def recovery_paradox(cases: pd.DataFrame, reference: pd.DataFrame, by="customer_
     (['fixed promptly and fully', 'no problem (standardised)', 'difference'], True)
     """
     groups = [by] if isinstance(by, str) else list(by)
-    _need(cases, ["resolved_fully", "first_response_hours", "retained_90d", *groups])
-    _need(reference, ["retained_90d", *groups])
+    used = ["resolved_fully", "first_response_hours", "retained_90d", *groups]
+    check_frame(cases, used, complete=used, finite=used, source="cases")
+    check_frame(reference, ["retained_90d", *groups], complete=["retained_90d", *groups],
+                source="reference")  # fmt: skip
+    for frame, name in ((cases, "cases"), (reference, "reference")):
+        for column in ("resolved_fully", "retained_90d"):
+            if column in frame and not frame[column].isin([True, False]).all():
+                raise ValueError(f"{name} column {column!r} must be True/False or 1/0")
     fixed = cases[cases["resolved_fully"].astype(bool)
                   & (cases["first_response_hours"] <= sla_hours)]  # fmt: skip
     if fixed.empty:
@@ -88,7 +96,8 @@ def word_of_mouth(people_told, generations: int = 3, pass_on: float = 0.2) -> pd
     values = np.atleast_1d(np.asarray(people_told, dtype=float))
     if not len(values) or np.isnan(values).any() or (values < 0).any():
         raise ValueError("people_told must be non-negative numbers with no missing values")
-    if isinstance(generations, bool) or not isinstance(generations, int) or generations < 1:
+    if isinstance(generations, bool) or not isinstance(generations, numbers.Integral) or (
+            generations < 1):  # fmt: skip
         raise ValueError(f"generations must be a positive integer; got {generations!r}")
     if not 0 <= pass_on <= 1:
         raise ValueError(f"pass_on must lie in [0, 1]; got {pass_on}")

@@ -19,11 +19,23 @@ from complaintlab.errors import DatasetError
 __all__ = ["LogRankResult", "kaplan_meier", "logrank_test"]
 
 
+def _aligned(*values) -> None:
+    """Series given together must share their index: they are paired by position."""
+    indexes = [v.index for v in values if isinstance(v, pd.Series)]
+    if len(indexes) > 1 and any(not i.equals(indexes[0]) for i in indexes[1:]):
+        raise ValueError("the Series passed have different indexes; pass columns of one "
+                         "DataFrame (or reset their indexes) so that rows pair up")  # fmt: skip
+
+
 def _arrays(durations, observed, source="durations/observed"):
+    _aligned(durations, observed)
     d = pd.Series(durations).reset_index(drop=True)
     o = pd.Series(observed).reset_index(drop=True)
     if len(d) != len(o):
         raise ValueError(f"durations has {len(d)} values but observed has {len(o)}")
+    if pd.api.types.is_timedelta64_dtype(d):
+        raise ValueError("durations are time spans: convert them to a number of days first, "
+                         "e.g. spans.dt.total_seconds() / 86400")  # fmt: skip
     problems = []
     bad_d = pd.to_numeric(d, errors="coerce")
     shown_d, shown_o = d.tolist(), o.tolist()  # plain Python values for the messages
@@ -31,6 +43,8 @@ def _arrays(durations, observed, source="durations/observed"):
         problems.append(f"row {i}: duration {shown_d[i]!r} is not a number")
     for i in np.flatnonzero((bad_d < 0).to_numpy()):
         problems.append(f"row {i}: duration {shown_d[i]!r} is negative")
+    for i in np.flatnonzero(np.isinf(bad_d.to_numpy(dtype=float))):
+        problems.append(f"row {i}: duration {shown_d[i]!r} is not finite")
     ok_o = o.isin([True, False, 0, 1]) & o.notna()
     for i in np.flatnonzero(~ok_o.to_numpy()):
         problems.append(f"row {i}: observed {shown_o[i]!r} is not True/False or 1/0")
@@ -105,6 +119,7 @@ def logrank_test(durations, observed, groups) -> LogRankResult:
     >>> r.df, round(r.statistic, 3), r.observed
     (1, 5.052, {'a': 3.0, 'b': 2.0})
     """
+    _aligned(durations, observed, groups)
     time, event = _arrays(durations, observed)
     g = pd.Series(groups).reset_index(drop=True)
     if len(g) != len(time):
@@ -125,6 +140,9 @@ def logrank_test(durations, observed, groups) -> LogRankResult:
     n = at_risk.sum(axis=1)
     d = died.sum(axis=1)
     keep = d > 0
+    if not keep.any():
+        raise ValueError("no events (churn) were observed: the log-rank test has nothing to "
+                         "compare")  # fmt: skip
     at_risk, died, n, d = at_risk[keep], died[keep], n[keep], d[keep]
     expected = at_risk * (d / n)[:, None]
     diff = (died - expected).sum(axis=0)
@@ -133,9 +151,11 @@ def logrank_test(durations, observed, groups) -> LogRankResult:
     # V_ij = sum_t d(n-d)/(n-1) * (n_i/n) * (delta_ij - n_j/n)
     cov = -np.einsum("t,ti,tj->ij", factor, at_risk, at_risk)
     cov[np.diag_indices(k)] += (factor * n) @ at_risk
-    stat = float(diff[:-1] @ np.linalg.solve(cov[:-1, :-1], diff[:-1]))
+    # a generalised inverse: a group never at risk at an event time adds no degree of freedom
+    stat = float(diff @ np.linalg.pinv(cov) @ diff)
+    dof = int(np.linalg.matrix_rank(cov))
     names = labels.tolist()
-    return LogRankResult(statistic=stat, df=k - 1, p_value=float(stats.chi2.sf(stat, k - 1)),
+    return LogRankResult(statistic=stat, df=dof, p_value=float(stats.chi2.sf(stat, dof)),
                          observed=dict(zip(names, died.sum(axis=0).tolist(), strict=True)),
                          expected=dict(zip(names, expected.sum(axis=0).round(6).tolist(),
                                            strict=True)))  # fmt: skip
