@@ -456,11 +456,13 @@ class FollowUpSimulator(_Shown):
 
 
 class TaxonomyExplorer(_Shown):
-    """Browse the corpus by language and label, with the rule classifier's labels and cues.
+    """Browse the corpus by language and label, with the classifiers' labels and the cues.
 
-    The predictions are the rule classifier's (:class:`complaintlab.taxonomy.RuleClassifier`);
-    its cue lists were revised on this corpus, so expect them to look better here than on new
-    text (notebook 03 has the honest, held-out figures).
+    Each complaint shows its gold labels, the learned classifier's
+    (:func:`complaintlab.taxonomy.classify`) and the rule classifier's
+    (:class:`complaintlab.taxonomy.RuleClassifier`) labels, and the cues that fired. Both were
+    built on this corpus (the learned model is trained on it), so expect them to look better
+    here than on new text: notebook 03 has the honest, held-out figures.
 
     Examples
     --------
@@ -533,7 +535,7 @@ class TaxonomyExplorer(_Shown):
 
     def show(self, complaint_id: str) -> None:
         """Show one complaint: text, gold labels, predicted labels and the cues that fired."""
-        from complaintlab.taxonomy import RuleClassifier
+        from complaintlab.taxonomy import RuleClassifier, classify
         from complaintlab.text import is_rtl
 
         match = self.data[self.data["complaint_id"] == str(complaint_id)]
@@ -541,10 +543,13 @@ class TaxonomyExplorer(_Shown):
             raise ValueError(f"no complaint {complaint_id!r} in the corpus")
         item = match.iloc[0]
         rules = RuleClassifier()
-        predicted = rules.predict([item["text"]], [item["lang"]]).iloc[0]
+        by_rules = rules.predict([item["text"]], [item["lang"]]).iloc[0]
+        learned = classify([item["text"]], [item["lang"]]).iloc[0]
         cues = rules.explain(item["text"], item["lang"])
         table = pd.DataFrame({"gold": [str(item[t]) for t in _TARGETS],
-                              "predicted": [str(predicted[t]) for t in _TARGETS]},
+                              "predicted (learned, trained here)":
+                                  [str(learned[t]) for t in _TARGETS],
+                              "predicted (rules)": [str(by_rules[t]) for t in _TARGETS]},
                              index=list(_TARGETS)).reset_index(names="label")  # fmt: skip
         fired = pd.DataFrame(sorted((s, ", ".join(sorted(set(c)))) for s, c in cues.items()),
                              columns=["section", "cues"])  # fmt: skip

@@ -181,6 +181,8 @@ def test_explorer_filters_and_shows_gold_predicted_and_cues():
     assert explorer.ids == expected.astype(str).tolist()
     explorer.show(explorer.ids[0])
     assert 'dir="rtl"' in explorer.html and "cues that fired" in explorer.html
+    assert "predicted (learned, trained here)" in explorer.html
+    assert "predicted (rules)" in explorer.html
     with pytest.raises(ValueError, match="no complaint 'xx-1'"):
         explorer.show("xx-1")
     with pytest.raises(ValueError, match="target must be one of"):
