@@ -18,7 +18,8 @@ import pandas as pd
 
 from complaintlab.errors import DatasetError
 
-__all__ = ["CFPB_COLUMNS", "iter_cfpb", "load_cfpb", "load_parsinlu_reviews", "load_twcs"]
+__all__ = ["CFPB_COLUMNS", "cfpb_sample", "cfpb_sample_files", "iter_cfpb", "load_cfpb",
+           "load_parsinlu_reviews", "load_twcs"]
 
 #: CFPB's official header names and the tidy names complaintlab gives them.
 CFPB_COLUMNS = {
@@ -213,6 +214,58 @@ def load_cfpb(path: str | Path, chunksize: int = 100_000, progress: bool = False
     """
     chunks = list(iter_cfpb(path, chunksize=chunksize, progress=progress))
     return pd.concat(chunks) if len(chunks) > 1 else chunks[0]
+
+
+#: The real CFPB samples, inside the real-data folder (see :mod:`complaintlab.config`).
+CFPB_SAMPLES = ("cfpb_complaints_2015_2020_sample.csv", "cfpb_complaints_2012_2017_small.csv")
+
+
+def cfpb_sample() -> tuple[pd.DataFrame, str]:
+    """The CFPB complaints the course works with, and a sentence saying which ones they are.
+
+    The real samples (``cfpb_complaints/`` in the real-data folder, both files, sorted by
+    date) when they are there; otherwise complaintlab's own fixture of 40 invented complaints
+    in the official export format (``complaintlab/data/cfpb_fixture.csv``), so that notebook 07
+    still runs. Either way the frame is what :func:`load_cfpb` returns.
+
+    Examples
+    --------
+    >>> frame, source = cfpb_sample()
+    >>> {"complaint_id", "text", "company_response", "disputed"} <= set(frame.columns)
+    True
+    """
+    paths = cfpb_sample_files()
+    if paths[0].name != _FIXTURE:
+        frame = pd.concat([load_cfpb(p) for p in paths], ignore_index=True)
+        frame = frame.drop_duplicates("complaint_id").sort_values(
+            ["received_at", "complaint_id"], kind="stable").reset_index(drop=True)  # fmt: skip
+        names = " and ".join(p.name for p in paths)
+        return frame, f"the real CFPB samples ({names}): {len(frame):,} complaints"
+    frame = load_cfpb(paths[0])
+    return frame, (f"complaintlab's own CFPB-format fixture ({len(frame)} invented complaints): "
+                   "the real samples were not found")  # fmt: skip
+
+
+_FIXTURE = "cfpb_fixture.csv"
+
+
+def cfpb_sample_files() -> list[Path]:
+    """The CSV files behind :func:`cfpb_sample`: the real samples, or else our fixture.
+
+    Examples
+    --------
+    >>> all(path.suffix == ".csv" and path.is_file() for path in cfpb_sample_files())
+    True
+    """
+    from importlib import resources
+
+    from complaintlab.config import data_dir
+
+    root = data_dir()
+    folder = None if root is None else root / "cfpb_complaints"
+    paths = [] if folder is None else [folder / name for name in CFPB_SAMPLES
+                                        if (folder / name).is_file()]  # fmt: skip
+    return paths or [Path(str(resources.files("complaintlab.data").joinpath(_FIXTURE)))]
 
 
 _TWCS_COLUMNS = ["tweet_id", "author_id", "inbound", "created_at", "text",

@@ -145,3 +145,27 @@ def test_twcs_header_only_file_gives_an_empty_frame(tmp_path):
                               "response_tweet_id", "in_response_to_tweet_id"]) + "\n")  # fmt: skip
     frame = load_twcs(path)
     assert len(frame) == 0 and "first_response_minutes" in frame.columns
+
+
+def test_cfpb_sample_falls_back_to_our_fixture(monkeypatch, tmp_path):
+    from complaintlab.public_data import cfpb_sample, cfpb_sample_files
+
+    monkeypatch.setenv("COMPLAINTLAB_DATA", str(tmp_path))
+    frame, source = cfpb_sample()
+    assert "fixture" in source and len(frame) == 40
+    assert [p.name for p in cfpb_sample_files()] == ["cfpb_fixture.csv"]
+    assert frame["text"].notna().sum() == 30 and frame["complaint_id"].is_unique
+    # like the real database: no dispute answers after the CFPB stopped asking (April 2017)
+    late = frame["received_at"] >= pd.Timestamp("2017-04-24", tz="UTC")
+    assert frame.loc[late, "disputed"].isna().all() and frame.loc[~late, "disputed"].notna().all()
+
+
+def test_cfpb_sample_uses_the_real_samples_when_present():
+    from complaintlab.config import data_dir
+    from complaintlab.public_data import cfpb_sample
+
+    if data_dir() is None or not (data_dir() / "cfpb_complaints").is_dir():
+        pytest.skip("real CFPB samples not present")
+    frame, source = cfpb_sample()
+    assert "real CFPB samples" in source and len(frame) > 1_000
+    assert frame["complaint_id"].is_unique and frame["received_at"].is_monotonic_increasing
