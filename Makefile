@@ -11,13 +11,14 @@ export JUPYTER_PLATFORM_DIRS := 1
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
-.PHONY: help venv lab test lint unit notebooks-test notebooks course clean
+.PHONY: help venv lab test lint unit notebooks-test notebooks course bench clean
 
 help:
 	@echo "make lab    - create .venv if needed, install, open the course in JupyterLab"
 	@echo "make test   - create .venv if needed, lint, unit tests and doctests, nbval over every notebook"
 	@echo "make course - execute every notebook headless, write HTML copies and an RTL sample plot to build/"
 	@echo "make notebooks - re-execute every notebook in place (to regenerate stored outputs)"
+	@echo "make bench  - measure throughput against VADER; writes benchmarks/RESULTS.md (not part of make test)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +50,9 @@ notebooks: venv
 course: venv
 	$(BIN)/python -m complaintlab.course execute --html build notebooks
 	$(BIN)/python -m complaintlab.plots build/rtl_labels.png
+
+bench: venv
+	$(BIN)/python benchmarks/bench_vs_vader.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,92 @@
+"""Throughput of complaintlab's text functions against VADER, on the same English texts.
+
+Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_vs_vader.py [N]``, default 5,000).
+The texts are the company replies of the Customer Support on Twitter sample when
+``COMPLAINTLAB_DATA`` points at it, otherwise the bundled English agent replies, repeated to N.
+VADER (``vaderSentiment``) is the sentiment tool a researcher would otherwise reach for; the
+machines are shared and noisy, so ratios to VADER measured in the same run matter more than
+absolute rates. Writes ``benchmarks/RESULTS.md`` (no dates, no paths).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from complaintlab.config import data_dir
+from complaintlab.taxonomy import classify
+from complaintlab.text import detect_language, normalize
+from complaintlab.tone import score
+from complaintlab.tone.evaluate import gold_replies
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def english_texts(n: int) -> tuple[list[str], str]:
+    root = data_dir()
+    path = None if root is None else root / "twcs_customer_support" / "twcs_first5000.csv"
+    if path is not None and path.exists():
+        frame = pd.read_csv(path, dtype=str)
+        texts = frame.loc[frame["inbound"].str.lower() == "false", "text"].dropna().tolist()
+        source = "company replies of the Customer Support on Twitter sample"
+    else:
+        gold = gold_replies("en")
+        texts, source = gold["text"].tolist(), "the bundled English agent replies"
+    return (texts * (n // len(texts) + 1))[:n], source
+
+
+def rate(run, texts) -> float:
+    run(texts[:20])  # warm up: lexicons, models
+    start = time.perf_counter()
+    run(texts)
+    return len(texts) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
+    texts, source = english_texts(n)
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    vader = SentimentIntensityAnalyzer()
+    langs = ["en"] * len(texts)
+    runs = {
+        "VADER polarity_scores (peer)": lambda ts: [vader.polarity_scores(t) for t in ts],
+        "tone.score (languages given)": lambda ts: score(ts, langs[: len(ts)]),
+        "taxonomy.classify (languages given)": lambda ts: classify(ts, langs[: len(ts)]),
+        "text.normalize": lambda ts: [normalize(t, "en") for t in ts],
+        "text.detect_language": lambda ts: [detect_language(t) for t in ts],
+    }
+    rates = {name: rate(run, texts) for name, run in runs.items()}
+    peer = rates["VADER polarity_scores (peer)"]
+    rows = [f"| {name} | {r:,.0f} | {r / peer:.2f}× |" for name, r in rates.items()]
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in
+                         ("pandas", "numpy", "scikit-learn", "vaderSentiment"))  # fmt: skip
+    report = "\n".join([
+        "# Benchmarks",
+        "",
+        "Written by `benchmarks/bench_vs_vader.py` (`make bench`). Texts per second on the same",
+        f"{len(texts):,} English texts ({source}, {sum(map(len, texts)) / len(texts):.0f}",
+        "characters on average), one process; the ratio is to VADER measured in the same run.",
+        "",
+        f"Machine: {platform.system()} {platform.machine()}, {os.cpu_count()} logical CPUs, "
+        f"Python {platform.python_version()}; {versions}.",
+        "",
+        "| function | texts/s | × VADER |",
+        "|---|---:|---:|",
+        *rows,
+        "",
+        "Targets (issue 10): `tone.score` at least 20× VADER, `classify` at least 5×.",
+        "",
+    ])  # fmt: skip
+    RESULTS.write_text(report, encoding="utf-8")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
