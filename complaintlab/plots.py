@@ -137,8 +137,13 @@ def _names(values) -> list[str]:
             for v in list(values)]  # fmt: skip
 
 
+def _plain(value):
+    return LANGUAGE_NAMES.get(value, value) if isinstance(value, str) else value
+
+
 def _label(value) -> str:
-    return display_text(LANGUAGE_NAMES.get(value, value) if isinstance(value, str) else value)
+    """A tick or legend label: a language code becomes its name, drawn correctly."""
+    return display_text(_plain(value))
 
 
 def _titles(ax, title=None, xlabel=None, ylabel=None):
@@ -329,10 +334,6 @@ def plot_survival(df: pd.DataFrame, by: str, duration: str = "days_to_churn",
             "days since the complaint", "share still a customer")  # fmt: skip
     ax.legend(loc="lower left")
     return ax
-
-
-def _plain(value):
-    return LANGUAGE_NAMES.get(value, value) if isinstance(value, str) else value
 
 
 @_styled

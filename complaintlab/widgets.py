@@ -116,9 +116,9 @@ class ToneChecker(_Shown):
                                "or English (language not determined yet).</i></p>")  # fmt: skip
             return
         row = score([text], [lang]).iloc[0]
-        weights = self.weights or DEFAULT_WEIGHTS
-        value = float(tone_score(pd.DataFrame([row]), self.weights).iloc[0]) if self.weights \
-            else float(row["tone_score"])
+        weights = {**DEFAULT_WEIGHTS, **(self.weights or {})}  # the user's override some
+        value = (float(tone_score(pd.DataFrame([row]), self.weights).iloc[0]) if self.weights
+                 else float(row["tone_score"]))  # fmt: skip
         steps = carp(text, lang)
         self.result = {"lang": lang, **{f: bool(row[f]) for f in FEATURES}, "tone_score": value,
                        "carp": steps.steps, "carp_in_order": steps.in_order}  # fmt: skip

@@ -221,3 +221,12 @@ def test_simulator_refuses_values_off_the_slider():
         sim.set(follow_up_rate=5.0)
     sim.set(follow_up_delay_hours=388)
     assert sim.controls["follow_up_delay_hours"].value == 388
+
+
+def test_tone_checker_uses_the_users_weights_and_keeps_the_others():
+    text = "I'm sorry for the trouble. Please hold while I transfer you."
+    usual, strict = ToneChecker(), ToneChecker(weights={"unexplained_transfer": -3.0})
+    for checker in (usual, strict):
+        checker.set_text(text)
+    assert strict.result["tone_score"] < usual.result["tone_score"]
+    assert "#bbf7d0" in strict.html  # the apology chip stays green: its default weight is kept

@@ -114,14 +114,10 @@ def outcome_rates(df: pd.DataFrame, outcome: str, by, n_boot: int = 1000, seed: 
     groups = _groups(by)
     if not groups:
         raise ValueError("outcome_rates needs at least one column to group by")
-    _need(df, [outcome, *groups], groups)
+    _need(df, [outcome, *groups], [outcome, *groups])
     if not 0 < level < 1:
         raise ValueError(f"level must lie in (0, 1); got {level}")
     values = df[outcome]
-    if values.isna().any():
-        rows = np.flatnonzero(values.isna().to_numpy())[:5].tolist()
-        raise DatasetError("df", [f"column {outcome!r}: {int(values.isna().sum())} missing "
-                                  f"value(s), first at row(s) {rows}"])  # fmt: skip
     if not (pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values)):
         raise ValueError(f"outcome {outcome!r} must be boolean or numeric; got {values.dtype}")
     rng = np.random.default_rng(seed)
