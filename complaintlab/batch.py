@@ -32,8 +32,11 @@ def row_language(text, given=None) -> str:
     return detect_language(text)
 
 
-def text_batch(texts, langs, func: str) -> tuple[pd.Series, list[str]]:
+def text_batch(texts, langs, func: str, *, resolve: bool = True) -> tuple[pd.Series, list]:
     """The texts as a Series (a list gets a RangeIndex) and one language per text.
+
+    With ``resolve=False`` the languages are returned as given (``None`` where none was
+    given), for :func:`row_languages` to resolve later, e.g. in a worker process.
 
     Examples
     --------
@@ -54,4 +57,9 @@ def text_batch(texts, langs, func: str) -> tuple[pd.Series, list[str]]:
     if len(given) != len(series):
         raise ValueError(f"langs has {len(given)} values but texts has {len(series)}; "
                          "give one language (or None) per text")  # fmt: skip
-    return series, [row_language(t, g) for t, g in zip(series, given, strict=True)]
+    return series, row_languages(series, given) if resolve else given
+
+
+def row_languages(texts, given: list) -> list[str]:
+    """:func:`row_language` of each text with its given language (or None)."""
+    return [row_language(t, g) for t, g in zip(texts, given, strict=True)]

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from complaintlab.batch import text_batch
+from complaintlab.batch import row_languages, text_batch
+from complaintlab.parallel import check_n_jobs, map_rows
 from complaintlab.text import (
     LANGUAGES,
     check_lang,
@@ -91,7 +92,18 @@ def tone_band(scores, cuts: tuple[float, float] = (-0.2, 0.2)) -> pd.Series:
                   include_lowest=True)  # fmt: skip
 
 
-def score(texts, langs=None, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+def _features(series: pd.Series, given: list) -> pd.DataFrame:
+    """``lang`` and the twelve features of each text (one process's share of :func:`score`)."""
+    lang = row_languages(series, given)
+    rows = [reply_features(t, code) if code in LANGUAGES else dict.fromkeys(FEATURES, False)
+            for t, code in zip(series, lang, strict=True)]  # fmt: skip
+    out = pd.DataFrame(rows, index=series.index, columns=list(FEATURES), dtype=bool)
+    out.insert(0, "lang", pd.Series(lang, index=series.index, dtype=object))
+    return out
+
+
+def score(texts, langs=None, weights: Mapping[str, float] | None = None, *,
+          n_jobs: int = 1) -> pd.DataFrame:  # fmt: skip
     """Tone features of agent replies: ``lang``, the twelve features, ``tone_score``.
 
     One row per input, in input order, with the input's index (a list gets a RangeIndex).
@@ -99,6 +111,8 @@ def score(texts, langs=None, weights: Mapping[str, float] | None = None) -> pd.D
     detected. A reply that is missing, empty or not a string, or whose language is unknown
     or not one of the six, gets ``lang="und"``, every feature False and ``tone_score`` 0 —
     never an exception. ``weights`` overrides :data:`DEFAULT_WEIGHTS` (see :func:`tone_score`).
+    ``n_jobs`` splits a large batch over that many processes (-1: every CPU); the result is
+    the same as with one.
 
     Examples
     --------
@@ -110,11 +124,9 @@ def score(texts, langs=None, weights: Mapping[str, float] | None = None) -> pd.D
     (['en', 'en', 'und'], True)
     """
     w = _weights(weights)
-    series, lang = text_batch(texts, langs, "score")
-    rows = [reply_features(t, code) if code in LANGUAGES else dict.fromkeys(FEATURES, False)
-            for t, code in zip(series, lang, strict=True)]  # fmt: skip
-    out = pd.DataFrame(rows, index=series.index, columns=list(FEATURES), dtype=bool)
-    out.insert(0, "lang", pd.Series(lang, index=series.index, dtype=object))
+    jobs = check_n_jobs(n_jobs, "score")
+    series, given = text_batch(texts, langs, "score", resolve=False)
+    out = map_rows(_features, series, given, jobs)
     out["tone_score"] = tone_score(out, w)
     return out
 
