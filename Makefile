@@ -53,6 +53,7 @@ course: venv
 
 bench: venv
 	$(BIN)/python benchmarks/bench_vs_vader.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

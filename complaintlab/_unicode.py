@@ -45,7 +45,6 @@ _RE_ZWJ_LETTER = re.compile(rf"(?<=\w){ZWJ}|{ZWJ}(?=\w)")
 # A ZWNJ is kept only between two Arabic-script letters (the Persian compound joiner).
 _RE_ZWNJ_RUN = re.compile(f"{ZWNJ}+")
 _RE_ZWNJ_STRAY = re.compile(f"(?<![{ARABIC_LETTERS}]){ZWNJ}|{ZWNJ}(?![{ARABIC_LETTERS}])")
-_RE_SPACES = re.compile(r"\s+")
 
 _PUNCT_MAP = str.maketrans(
     {
@@ -102,8 +101,13 @@ _RE_FA_PREFIX = re.compile(rf"(?<![{ARABIC_LETTERS}\u200c])(ن?می|بی) (?={_F
 _RE_FA_SUFFIX = re.compile(rf"(?<={_FA_LETTER}{{2}}) (ها|های|هایی)(?![{ARABIC_LETTERS}\u200c])")
 
 
+_RE_ANY_INVISIBLE = re.compile(f"[{BIDI_CONTROLS}{INVISIBLES}{ZWJ}{ZWNJ}]")
+
+
 def clean_invisibles(text: str) -> str:
     """Remove bidi controls and invisible format characters; tidy ZWJ and ZWNJ."""
+    if not _RE_ANY_INVISIBLE.search(text):
+        return text  # the common case: one scan instead of four
     text = _RE_BIDI.sub("", text)
     text = _RE_ZWJ_LETTER.sub("", text)
     text = _RE_ZWNJ_RUN.sub(ZWNJ, text)
@@ -113,26 +117,39 @@ def clean_invisibles(text: str) -> str:
 def strip_marks(text: str) -> str:
     """Remove Arabic harakat and tatweel, Hebrew niqqud and cantillation, Cyrillic stress."""
     text = _RE_MARKS.sub("", text)
-    return _RE_CYR_STRESS.sub("", text)
+    if "\u0300" in text or "\u0301" in text:
+        text = _RE_CYR_STRESS.sub("", text)
+    return text
+
+
+_RE_PUNCT = re.compile("[" + "".join(map(chr, _PUNCT_MAP)) + "]")
 
 
 def map_punctuation(text: str) -> str:
     """Unify apostrophes, quotes, Hebrew punctuation and Arabic/Persian digits."""
-    return text.translate(_PUNCT_MAP)
+    # str.translate looks up every character; a scan for the few that change is faster
+    return _RE_PUNCT.sub(lambda m: _PUNCT_MAP[ord(m.group())], text)
+
+
+def _replace(text: str, table: dict[int, str]) -> str:
+    for old, new in table.items():
+        if chr(old) in text:
+            text = text.replace(chr(old), new)
+    return text
 
 
 def map_letters(text: str, lang: str | None, fold_yo: bool) -> str:
     """Apply the letter variants of one language (see ``normalize`` for the list)."""
     if lang == "ar":
-        text = text.translate(_ARABIC_LETTER_MAP)
+        text = _replace(text, _ARABIC_LETTER_MAP)
     elif lang == "fa":
-        text = text.translate(_PERSIAN_LETTER_MAP)
+        text = _replace(text, _PERSIAN_LETTER_MAP)
         text = _RE_FA_PREFIX.sub(r"\1" + ZWNJ, text)
         text = _RE_FA_SUFFIX.sub(ZWNJ + r"\1", text)
     else:
-        text = text.translate(_GENERIC_ARABIC_SCRIPT_MAP)
+        text = _replace(text, _GENERIC_ARABIC_SCRIPT_MAP)
     if fold_yo:
-        text = text.translate(_YO_MAP)
+        text = _replace(text, _YO_MAP)
     return text
 
 
@@ -167,17 +184,21 @@ def fix_homoglyphs(text: str) -> str:
 
 def collapse_spaces(text: str) -> str:
     """Turn every run of Unicode white space into one space and trim both ends."""
-    return _RE_SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split and re's \\s agree on what white space is
 
 
 def nfkc(text: str) -> str:
     """Unicode NFKC, except that the numero sign № (common in Russian and Bulgarian) is kept
     instead of becoming the letters "No"."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
     return "№".join(unicodedata.normalize("NFKC", part) for part in text.split("№"))
 
 
 def one_pass(text: str, lang: str | None, fold_yo: bool) -> str:
     """One round of the normalisation chain."""
+    if text.isascii():  # NFKC, marks, punctuation, letters and invisibles leave ASCII alone
+        return " ".join(text.lower().split())
     text = nfkc(text)
     text = clean_invisibles(text)
     text = strip_marks(text)
@@ -187,3 +208,13 @@ def one_pass(text: str, lang: str | None, fold_yo: bool) -> str:
     text = nfkc(text)
     text = clean_invisibles(text)
     return collapse_spaces(text)
+
+
+def normalize_checked(text: str, lang: str | None, fold_yo: bool = False) -> str:
+    """``one_pass`` repeated until nothing changes (``text`` a str, ``lang`` a checked code)."""
+    for _ in range(8):
+        new = one_pass(text, lang, fold_yo)
+        if new == text:
+            break
+        text = new
+    return text

@@ -61,5 +61,23 @@ def text_batch(texts, langs, func: str, *, resolve: bool = True) -> tuple[pd.Ser
 
 
 def row_languages(texts, given: list) -> list[str]:
-    """:func:`row_language` of each text with its given language (or None)."""
-    return [row_language(t, g) for t, g in zip(texts, given, strict=True)]
+    """:func:`row_language` of each text with its given language (or None).
+
+    Examples
+    --------
+    >>> row_languages(["Thanks", "Спасибо", None], ["EN", None, "en"])
+    ['en', 'ru', 'und']
+    """
+    codes: dict[str, str] = {}  # a column of language codes repeats a handful of values
+    out = []
+    for text, code in zip(texts, given, strict=True):
+        if not isinstance(text, str) or not text or text.isspace():
+            out.append(UNDETERMINED)
+        elif isinstance(code, str) and code and not code.isspace():
+            known = codes.get(code)
+            if known is None:
+                known = codes[code] = row_language(text, code)
+            out.append(known)
+        else:
+            out.append(detect_language(text))
+    return out

@@ -1,35 +1,39 @@
 """The ``complaintlab`` command line.
 
-``complaintlab classify INPUT.csv --text-column text [--lang-column lang] -o OUT.csv``
-labels every row of a CSV file of complaints (``-`` reads standard input; without ``-o`` the
-result goes to standard output), adding ``lang``, ``category``, ``complainant_type``,
-``severity`` and ``confidence`` (see :func:`complaintlab.taxonomy.classify`).
+``complaintlab classify INPUT --text-column text [--lang-column lang] -o OUT`` labels every row
+of a file of complaints, adding ``lang``, ``category``, ``complainant_type``, ``severity`` and
+``confidence`` (see :func:`complaintlab.taxonomy.classify`).
 
-``complaintlab tone INPUT.csv --text-column text [--lang-column lang] -o OUT.csv`` scores
-agent replies, adding ``lang``, the twelve tone features and ``tone_score`` (see
+``complaintlab tone INPUT --text-column text [--lang-column lang] -o OUT`` scores agent
+replies, adding ``lang``, the twelve tone features and ``tone_score`` (see
 :func:`complaintlab.tone.score`).
 
-Both stream the file in chunks, so it can be larger than memory; every input row and column
-is kept, in order. Text cells that a spreadsheet would run as formulas are neutralised.
-Exit status: 0 on success, 2 for bad arguments or unreadable input (the message says what
-and where).
+Both are :func:`complaintlab.io.score_file`: CSV, TSV, JSON Lines or Parquet in (``-`` reads
+CSV from standard input), CSV, TSV or Parquet out (without ``-o``, CSV to standard output),
+streamed in chunks so the file can be larger than memory. Every good row is written, in
+order; rejected rows (a CSV row with the wrong number of fields, a line that is not JSON) go
+to ``OUT.rejected.csv`` and are listed on stderr with altered ones (bytes not valid in the
+encoding, replaced). Text cells that a spreadsheet would run as formulas are neutralised.
+
+``complaintlab fetch cfpb --dest DIR`` downloads the full CFPB complaint export (see
+:func:`complaintlab.fetch.fetch_cfpb`).
+
+Exit status: 0 on success; 1 when ``--strict`` is given and a row was rejected or altered
+(every good row is still written), or when a download fails; 2 for bad arguments or
+unreadable input (the message says what and where).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-import pandas as pd
+from complaintlab.errors import DatasetError
 
-from complaintlab.export import neutralize
+__all__ = ["main"]
 
-ADDED = ("lang", "category", "complainant_type", "severity", "confidence")
-TONE_ADDED = ("lang", "empathy", "apology", "non_apology", "bureaucratic", "blame", "next_steps",
-              "unexplained_transfer", "explained_transfer", "negative_question", "open_offer",
-              "closing_check", "gratitude", "tone_score")  # fmt: skip
+_SHOWN = 10  # bad rows listed on stderr
 
 
 class CommandError(Exception):
@@ -40,117 +44,103 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="complaintlab", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     for name, what, described in (
-        ("classify", "label complaints in a CSV file", "Add lang, category, complainant_type, "
-         "severity and confidence columns to every row of a CSV file of complaints."),
-        ("tone", "score the tone of agent replies in a CSV file", "Add lang, the twelve tone "
-         "features and tone_score to every row of a CSV file of agent replies."),
+        ("classify", "label complaints in a file", "Add lang, category, complainant_type, "
+         "severity and confidence columns to every row of a file of complaints."),
+        ("tone", "score the tone of agent replies in a file", "Add lang, the twelve tone "
+         "features and tone_score to every row of a file of agent replies."),
     ):  # fmt: skip
         _arguments(commands.add_parser(name, help=what, description=described))
+    fetch = commands.add_parser("fetch", help="download a public data set",
+                                description="Download the full CFPB complaint export "
+                                "(resumable, checksummed).")  # fmt: skip
+    fetch.add_argument("dataset", choices=["cfpb"], help="the data set")
+    fetch.add_argument("--dest", required=True, help="folder to download into")
+    fetch.add_argument("--sha256", help="expected SHA-256 digest of the file")
+    fetch.add_argument("--url", help="download from this address instead of CFPB's")
+    fetch.add_argument("--timeout", type=float, default=60, help="seconds (default: 60)")
+    fetch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return parser
 
 
 def _arguments(run: argparse.ArgumentParser) -> None:
-    run.add_argument("input", help="CSV file to read, or - for standard input")
+    run.add_argument("input", help="file to read (.csv, .tsv, .jsonl, .parquet, also .gz), "
+                     "or - for CSV on standard input")  # fmt: skip
     run.add_argument("--text-column", required=True, help="column holding the text")
     run.add_argument("--lang-column", help="column holding language codes (else detected)")
-    run.add_argument("-o", "--output", default="-", help="CSV file to write (default: stdout)")
-    run.add_argument("--encoding", default="utf-8-sig",
+    run.add_argument("-o", "--output", default="-",
+                     help="file to write (.csv, .tsv, .parquet; default: CSV on stdout)")
+    run.add_argument("--columns", help="input columns to keep, comma-separated (default: all)")
+    run.add_argument("--encoding", default="utf-8",
                      help="input encoding, e.g. cp1256 or cp1251 (default: UTF-8)")  # fmt: skip
-    run.add_argument("--sep", default=",", help="field separator (default: ,)")
-    run.add_argument("--chunksize", type=int, default=5000, help="rows per chunk (default: 5000)")
+    run.add_argument("--sep", help="field separator of a CSV input (default: , or tab for .tsv)")
+    run.add_argument("--chunksize", type=int, default=10_000,
+                     help="rows per chunk (default: 10000)")  # fmt: skip
+    run.add_argument("--n-jobs", type=int, default=1,
+                     help="processes for the scoring, -1 for every CPU (default: 1)")
     run.add_argument("--prefix", default="",
                      help="prefix for the added columns if the input already has their names")
-    run.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    run.add_argument("--rejects", help="file for rejected rows (default: OUTPUT.rejected.csv)")
+    run.add_argument("--strict", action="store_true",
+                     help="exit 1 if any row was rejected or altered (good rows still written)")
+    run.add_argument("-q", "--quiet", "--no-progress", dest="quiet", action="store_true",
+                     help="no progress bar on stderr")  # fmt: skip
 
 
-def _chunks(args) -> Iterator[pd.DataFrame]:
-    source = sys.stdin.buffer if args.input == "-" else args.input
-    name = "standard input" if args.input == "-" else args.input
+def _score(args) -> tuple:
+    """Run :func:`~complaintlab.io.score_file` for ``args``; (report, exit status)."""
+    from complaintlab.io import score_file
+
+    columns = None
+    if args.columns is not None:
+        columns = [c.strip() for c in args.columns.split(",") if c.strip()]
     try:
-        reader = pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[],
-                             encoding=args.encoding, sep=args.sep,
-                             chunksize=args.chunksize)  # fmt: skip
-        yield from reader
+        report = score_file(
+            args.input, args.output, args.text_column, args.command,
+            lang_column=args.lang_column, columns=columns, chunksize=args.chunksize,
+            n_jobs=args.n_jobs, progress=False if args.quiet else None, strict=False,
+            encoding=args.encoding, sep=args.sep, prefix=args.prefix, rejects=args.rejects,
+        )  # fmt: skip
     except FileNotFoundError as error:
-        raise CommandError(f"{name}: no such file") from error
-    except UnicodeDecodeError as error:
-        raise CommandError(f"{name} is not valid {args.encoding} (byte {error.start}); "
-                           "pass --encoding, e.g. cp1256, cp1251 or cp1255") from error  # fmt: skip
-    except pd.errors.EmptyDataError as error:
-        raise CommandError(f"{name} is empty: expected a CSV header row") from error
-    except pd.errors.ParserError as error:
-        raise CommandError(f"{name}: malformed CSV ({error})") from error
-    except LookupError as error:
-        raise CommandError(f"unknown encoding {args.encoding!r}") from error
+        raise CommandError(f"{error.filename}: {error.strerror}") from error
+    except (DatasetError, ValueError, ImportError) as error:
+        raise CommandError(str(error)) from error
+    except OSError as error:  # cannot write, disk full ...
+        raise CommandError(f"{error.filename or args.output}: {error.strerror}") from error
+    return report, 1 if args.strict and not report.ok else 0
 
 
-def _labeller(command: str):
-    """The function a command applies to each chunk, and the columns it adds."""
-    if command == "tone":
-        from complaintlab.tone import score
+def _tell(report, command: str) -> None:
+    """The bad rows (the first few) and a summary line, on stderr."""
+    for kind, rows, where in (
+        ("rejected", report.rejected, f"not in the output; see {report.rejects_file}"
+         if report.rejects_file else "not in the output"),
+        ("altered", report.altered, "written, with the change named"),
+    ):  # fmt: skip
+        if not rows:
+            continue
+        print(f"complaintlab {command}: {len(rows)} rows {kind} ({where}):", file=sys.stderr)
+        for row, line, reason in rows[:_SHOWN]:
+            at = "" if line is None else f" (line {line})"
+            print(f"  - row {row}{at}: {reason}", file=sys.stderr)
+        if len(rows) > _SHOWN:
+            print(f"  ... and {len(rows) - _SHOWN} more", file=sys.stderr)
+    done = "classified" if command == "classify" else "scored"
+    print(f"{done} {report.rows_written} rows ({report.undetermined} left undetermined, "
+          f"{report.empty_text} of them with empty text) -> {report.destination}",
+          file=sys.stderr)  # fmt: skip
 
-        return score, TONE_ADDED
-    from complaintlab.taxonomy import classify
 
-    return classify, ADDED
+def _fetch(args) -> int:
+    from complaintlab.fetch import CFPB_URL, FetchError, fetch_cfpb
 
-
-def classify_csv(args) -> tuple[int, int]:
-    """Stream ``args.input`` through :func:`classify` (or :func:`~complaintlab.tone.score` for
-    ``tone``); return (rows, rows left undetermined)."""
-    if args.chunksize < 1:
-        raise CommandError(f"--chunksize must be a positive number of rows, got {args.chunksize}")
-    label, names = _labeller(args.command)
-    added = [args.prefix + name for name in names]
-    out = None  # opened once the first chunk has passed the checks: no empty file on error
-    bar = None
-    if not args.no_progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(desc=args.command, unit=" rows", unit_scale=True, file=sys.stderr)
-    rows = unlabelled = 0
     try:
-        first = True
-        for chunk in _chunks(args):
-            if first:
-                _check_columns(chunk.columns, args, added)
-                out = _open(args.output)
-            langs = chunk[args.lang_column] if args.lang_column else None
-            labels = label(chunk[args.text_column], langs)
-            labels.columns = added
-            result = pd.concat([chunk, labels], axis=1)
-            neutralize(result).to_csv(out, header=first, index=False, quoting=csv.QUOTE_MINIMAL)
-            first = False
-            rows += len(chunk)
-            unlabelled += int((labels[added[0]] == "und").sum())
-            if bar is not None:
-                bar.update(len(chunk))
-    finally:
-        if bar is not None:
-            bar.close()
-        if out is not None and out is not sys.stdout:
-            out.close()
-    return rows, unlabelled
-
-
-def _open(output: str):
-    if output == "-":
-        return sys.stdout
-    try:
-        return open(output, "w", newline="", encoding="utf-8")
-    except OSError as error:
-        raise CommandError(f"cannot write {output}: {error.strerror}") from error
-
-
-def _check_columns(columns: pd.Index, args, added: list[str]) -> None:
-    for flag, column in (("--text-column", args.text_column), ("--lang-column", args.lang_column)):
-        if column is not None and column not in columns:
-            raise CommandError(f"{flag} {column!r} is not a column of {args.input}; "
-                               f"columns are {list(columns)}")  # fmt: skip
-    clash = [c for c in added if c in columns]
-    if clash:
-        raise CommandError(f"the input already has column(s) {clash}; "
-                           "pass --prefix, e.g. --prefix predicted_")  # fmt: skip
+        path = fetch_cfpb(args.dest, url=args.url or CFPB_URL, sha256=args.sha256,
+                          progress=False if args.quiet else None, timeout=args.timeout)
+    except FetchError as error:
+        print(f"complaintlab fetch: error: {error}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -159,27 +149,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> import pandas as pd
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "in.csv").write_text("id,body\\n1,WHERE IS MY REFUND???\\n2,\\n")
     >>> main(["classify", str(folder / "in.csv"), "--text-column", "body",
-    ...       "-o", str(folder / "out.csv"), "--no-progress"])
+    ...       "-o", str(folder / "out.csv"), "--quiet"])
     0
     >>> pd.read_csv(folder / "out.csv")[["id", "lang"]].values.tolist()
     [[1, 'en'], [2, 'und']]
     """
     args = _parser().parse_args(argv)
+    if args.command == "fetch":
+        return _fetch(args)
     try:
-        rows, unlabelled = classify_csv(args)
+        report, status = _score(args)
     except CommandError as error:
         print(f"complaintlab {args.command}: error: {error}", file=sys.stderr)
         return 2
-    where = "standard output" if args.output == "-" else args.output
-    done = "classified" if args.command == "classify" else "scored"
-    print(f"{done} {rows} rows ({unlabelled} left undetermined: empty text or language "
-          f"undetermined) -> {where}", file=sys.stderr)  # fmt: skip
-    return 0
+    _tell(report, args.command)
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

@@ -3,15 +3,19 @@
 Each worker runs the same function on its chunk; the chunks are put back together in input
 order, so the result is identical to ``n_jobs=1``. On Linux the workers are forked and share
 what the parent has already loaded (lexicons, the trained :func:`~complaintlab.classify`
-model); elsewhere they start fresh and load it themselves.
+model); elsewhere they start fresh and load it themselves. The pool is kept for the next
+call (a file scored chunk by chunk reuses the same workers, with their caches warm) and
+closed when Python exits.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import pairwise
 
 import pandas as pd
@@ -52,6 +56,33 @@ def map_rows(work: Callable[[pd.Series, list], pd.DataFrame], series: pd.Series,
     parts = jobs * 4  # smaller pieces even out the workers' load
     bounds = [len(series) * i // parts for i in range(parts + 1)]
     pieces = [(series.iloc[a:b], langs[a:b]) for a, b in pairwise(bounds) if b > a]  # fmt: skip
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        done = list(pool.map(work, *zip(*pieces, strict=True)))
+    try:
+        done = list(_pool(work, jobs).map(work, *zip(*pieces, strict=True)))
+    except BrokenProcessPool:  # a worker died (killed, out of memory): one fresh try
+        _POOLS.pop((work, jobs)).shutdown(cancel_futures=True)
+        done = list(_pool(work, jobs).map(work, *zip(*pieces, strict=True)))
     return pd.concat(done)
+
+
+def submit(work: Callable, jobs: int, *args) -> Future:
+    """Run ``work(*args)`` in the kept pool of ``jobs`` processes; returns its future."""
+    return _pool(work, jobs).submit(work, *args)
+
+
+_POOLS: dict[tuple[Callable, int], ProcessPoolExecutor] = {}
+
+
+def _pool(work: Callable, jobs: int) -> ProcessPoolExecutor:
+    """The pool for this function and size, started on first use and then reused."""
+    pool = _POOLS.get((work, jobs))
+    if pool is None:
+        pool = _POOLS[(work, jobs)] = ProcessPoolExecutor(max_workers=jobs,
+                                                          mp_context=_context())  # fmt: skip
+    return pool
+
+
+@atexit.register
+def shutdown() -> None:
+    """Stop every pool's workers (run at exit; harmless to call earlier)."""
+    while _POOLS:
+        _POOLS.popitem()[1].shutdown(cancel_futures=True)

@@ -178,7 +178,8 @@ def iter_cfpb(path: str | Path, chunksize: int = 100_000,
         raise DatasetError(path.name, [f"malformed CSV after data row {offset}: {exc}"]) from exc
 
 
-def load_cfpb(path: str | Path, chunksize: int = 100_000, progress: bool = False) -> pd.DataFrame:
+def load_cfpb(path: str | Path, chunksize: int = 100_000, progress: bool = False,
+              iterator: bool = False) -> pd.DataFrame | Iterator[pd.DataFrame]:  # fmt: skip
     r"""Load a CFPB Consumer Complaint Database CSV export into tidy, typed columns.
 
     Accepts the official header (``Date received``, ..., ``Complaint ID``) and the older
@@ -191,9 +192,11 @@ def load_cfpb(path: str | Path, chunksize: int = 100_000, progress: bool = False
     ``complaint_id`` (integer) and ``lang`` (``"en"``). Empty strings and ``N/A`` become
     missing values. Extra columns are kept under their own names. Every row is kept.
 
-    The file is read ``chunksize`` rows at a time (the full export is gigabytes; use
-    :func:`iter_cfpb` to process it without holding it all), with a progress bar if
-    ``progress`` is true.
+    The file is read ``chunksize`` rows at a time, with a progress bar if ``progress`` is
+    true. The full export is gigabytes: with ``iterator=True`` the tidy rows come back as a
+    generator of chunks (:func:`iter_cfpb`) instead of one frame, so it can be processed
+    without holding it all. The zipped export (``complaints.csv.zip``, as
+    :func:`complaintlab.fetch.fetch_cfpb` downloads it) is read as it is.
 
     Raises
     ------
@@ -211,7 +214,15 @@ def load_cfpb(path: str | Path, chunksize: int = 100_000, progress: bool = False
     >>> frame = load_cfpb(path)
     >>> print(frame.loc[0, "channel"], frame.loc[0, "timely_response"], frame.loc[0, "disputed"])
     web_form True <NA>
+
+    Streaming, a chunk at a time:
+
+    >>> for chunk in load_cfpb(path, chunksize=1000, iterator=True):
+    ...     print(len(chunk), chunk["complaint_id"].tolist())
+    1 [123]
     """
+    if iterator:
+        return iter_cfpb(path, chunksize=chunksize, progress=progress)
     chunks = list(iter_cfpb(path, chunksize=chunksize, progress=progress))
     return pd.concat(chunks) if len(chunks) > 1 else chunks[0]
 

@@ -160,12 +160,7 @@ def normalize(text: str | None, lang: str | None = None, *, fold_yo: bool = Fals
     lang = check_lang(lang, "normalize")
     if lang is None:
         lang = detect_language(text)
-    for _ in range(8):
-        new = u.one_pass(text, lang, fold_yo)
-        if new == text:
-            break
-        text = new
-    return text
+    return u.normalize_checked(text, lang, fold_yo)
 
 
 # --- language identification ----------------------------------------------------------------

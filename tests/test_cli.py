@@ -104,3 +104,67 @@ def test_neutralize_only_touches_text_that_starts_a_formula():
     assert neutralize_cell(3.5) == 3.5
     twice = pd.DataFrame([["=a", "=b"]], columns=["x", "x"])
     assert neutralize(twice).iloc[0].tolist() == ["'=a", "'=b"]
+
+
+# --- issue 10: formats, bad rows, strict, fetch --------------------------------------------
+RAGGED = "id,body\n" + "".join(f"{i},Where is my order {i}\n" for i in range(14))
+RAGGED = RAGGED.replace("3,Where is my order 3\n", "3,Where,is,my,order\n")
+
+
+def test_bad_rows_are_listed_and_every_good_row_written(tmp_path, capsys):
+    text = RAGGED.replace("5,Where is my order 5\n", "5\n") + "".join(
+        f"{i},a,b\n" for i in range(14, 30))  # fmt: skip
+    status, target = run(tmp_path, "--text-column", "body", "--columns", "id", text=text)
+    assert status == 0
+    out = pd.read_csv(target, dtype=str)
+    assert out["id"].tolist() == [str(i) for i in range(14) if i not in (3, 5)]
+    assert list(out.columns)[:2] == ["id", "lang"]
+    err = capsys.readouterr().err
+    assert "18 rows rejected (not in the output; see " in err
+    assert "  - row 4 (line 5): ragged row: 5 fields, the header has 2" in err
+    assert "  - row 6 (line 7): ragged row: 1 fields" in err
+    assert "... and 8 more" in err  # the first 10 are listed
+    assert "classified 12 rows" in err
+    rejects = pd.read_csv(f"{target}.rejected.csv", dtype=str)
+    assert rejects["row"].tolist()[:2] == ["4", "6"] and len(rejects) == 18
+
+
+def test_strict_exits_1_after_writing_the_good_rows(tmp_path, capsys):
+    status, target = run(tmp_path, "--text-column", "body", "--strict", "--rejects",
+                         str(tmp_path / "bad.csv"), text=RAGGED)  # fmt: skip
+    assert status == 1
+    assert len(pd.read_csv(target)) == 13
+    assert pd.read_csv(tmp_path / "bad.csv")["line"].tolist() == [5]
+    assert "1 rows rejected" in capsys.readouterr().err
+    status, _ = run(tmp_path, "--text-column", "body", "--strict", "--prefix", "x_")
+    assert status == 0  # strict with nothing wrong
+
+
+def test_tone_to_parquet_with_quiet_and_jobs(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id,reply\n1,Sorry for the wait. I'll refund you today.\n2,\n",
+                      encoding="utf-8")  # fmt: skip
+    target = tmp_path / "out.parquet"
+    assert main(["tone", str(source), "-o", str(target), "--text-column", "reply",
+                 "--quiet", "--n-jobs", "2"]) == 0  # fmt: skip
+    out = pd.read_parquet(target)
+    assert out["apology"].tolist() == [True, False] and out["lang"].tolist() == ["en", "und"]
+
+
+def test_unwritable_output_exits_2(tmp_path, capsys):
+    status = main(["classify", "-", "--text-column", "t", "-o",
+                   str(tmp_path / "no" / "such" / "out.csv")])  # fmt: skip
+    assert status == 2
+    assert "no such folder for the output" in capsys.readouterr().err
+
+
+def test_fetch_reports_an_unreachable_host(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    status = main(["fetch", "cfpb", "--dest", str(tmp_path), "--quiet", "--timeout", "5",
+                   "--url", f"http://127.0.0.1:{port}/complaints.csv.zip"])  # fmt: skip
+    assert status == 1
+    assert "could not reach 127.0.0.1" in capsys.readouterr().err

@@ -169,3 +169,21 @@ def test_cfpb_sample_uses_the_real_samples_when_present():
     frame, source = cfpb_sample()
     assert "real CFPB samples" in source and len(frame) > 1_000
     assert frame["complaint_id"].is_unique and frame["received_at"].is_monotonic_increasing
+
+
+def test_cfpb_iterator_yields_chunks_that_add_up_to_the_whole_file(root):
+    path = root / "complaintlab" / "data" / "cfpb_fixture.csv"
+    chunks = load_cfpb(path, chunksize=7, iterator=True)
+    assert not isinstance(chunks, pd.DataFrame)  # a generator: nothing read yet
+    chunks = list(chunks)
+    assert len(chunks) > 1 and all(len(c) <= 7 for c in chunks)
+    pd.testing.assert_frame_equal(pd.concat(chunks), load_cfpb(path))
+
+
+def test_cfpb_zipped_export_reads_like_the_csv(tmp_path, fixtures):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "complaints.csv.zip", "w") as archive:
+        archive.write(fixtures / "cfpb_official.csv", "complaints.csv")
+    frame = load_cfpb(tmp_path / "complaints.csv.zip", chunksize=2)
+    pd.testing.assert_frame_equal(frame, load_cfpb(fixtures / "cfpb_official.csv"))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
+from complaintlab._fastcues import SEP
 from complaintlab.batch import row_languages, text_batch
 from complaintlab.parallel import check_n_jobs, map_rows
 from complaintlab.text import (
@@ -14,6 +16,7 @@ from complaintlab.text import (
     check_lang,
     detect_language,
 )
+from complaintlab.tone.fast import batch_features
 from complaintlab.tone.rules import FEATURES, Evidence, evidence, reply_features
 
 #: How much each feature moves :func:`tone_score`: the articles' good moves up, bad moves down.
@@ -67,12 +70,19 @@ def tone_score(flags: pd.DataFrame, weights: Mapping[str, float] | None = None) 
     missing = [f for f in FEATURES if f not in flags.columns]
     if missing:
         raise ValueError(f"flags lacks feature column(s) {missing}")
+    values = flags[list(FEATURES)].fillna(False).astype(bool).to_numpy()
+    return pd.Series(_composite(values, w), index=flags.index, dtype=float)
+
+
+def _composite(values: np.ndarray, w: dict[str, float]) -> np.ndarray:
+    """:func:`tone_score` of a boolean matrix whose columns are :data:`FEATURES`."""
     good = {f: v for f, v in w.items() if v > 0}
     bad = {f: -v for f, v in w.items() if v < 0}
-    values = flags[list(FEATURES)].fillna(False).astype(bool)
-    up = sum(values[f] * v for f, v in good.items()) / (sum(good.values()) or 1.0)
-    down = sum(values[f] * v for f, v in bad.items()) / (sum(bad.values()) or 1.0)
-    return (pd.Series(up - down, index=flags.index, dtype=float) + 0.0).round(3)
+    column = {f: i for i, f in enumerate(FEATURES)}
+    up = sum(values[:, column[f]] * v for f, v in good.items()) / (sum(good.values()) or 1.0)
+    down = sum(values[:, column[f]] * v for f, v in bad.items()) / (sum(bad.values()) or 1.0)
+    score = np.broadcast_to(np.asarray(up - down, dtype=float), (len(values),))
+    return np.round(score + 0.0, 3)
 
 
 def tone_band(scores, cuts: tuple[float, float] = (-0.2, 0.2)) -> pd.Series:
@@ -95,11 +105,29 @@ def tone_band(scores, cuts: tuple[float, float] = (-0.2, 0.2)) -> pd.Series:
 def _features(series: pd.Series, given: list) -> pd.DataFrame:
     """``lang`` and the twelve features of each text (one process's share of :func:`score`)."""
     lang = row_languages(series, given)
-    rows = [reply_features(t, code) if code in LANGUAGES else dict.fromkeys(FEATURES, False)
-            for t, code in zip(series, lang, strict=True)]  # fmt: skip
-    out = pd.DataFrame(rows, index=series.index, columns=list(FEATURES), dtype=bool)
+    texts = series.tolist()
+    values = np.zeros((len(texts), len(FEATURES)), dtype=bool)
+    for code, rows in _groups(lang).items():
+        batch = [texts[i] for i in rows]
+        slow = [i for i, text in enumerate(batch) if SEP in text]  # NUL: one at a time
+        if slow:
+            for i in slow:
+                values[rows[i]] = [reply_features(batch[i], code)[f] for f in FEATURES]
+            keep = sorted(set(range(len(rows))) - set(slow))
+            rows, batch = [rows[i] for i in keep], [batch[i] for i in keep]
+        values[rows] = batch_features(batch, code)
+    out = pd.DataFrame(values, index=series.index, columns=list(FEATURES))
     out.insert(0, "lang", pd.Series(lang, index=series.index, dtype=object))
     return out
+
+
+def _groups(lang: list[str]) -> dict[str, list[int]]:
+    """Row numbers per language, for the six languages (``und`` rows stay all False)."""
+    groups: dict[str, list[int]] = {}
+    for i, code in enumerate(lang):
+        if code in LANGUAGES:
+            groups.setdefault(code, []).append(i)
+    return groups
 
 
 def score(texts, langs=None, weights: Mapping[str, float] | None = None, *,
@@ -127,7 +155,7 @@ def score(texts, langs=None, weights: Mapping[str, float] | None = None, *,
     jobs = check_n_jobs(n_jobs, "score")
     series, given = text_batch(texts, langs, "score", resolve=False)
     out = map_rows(_features, series, given, jobs)
-    out["tone_score"] = tone_score(out, w)
+    out["tone_score"] = _composite(out[list(FEATURES)].to_numpy(), w)
     return out
 
 

@@ -1,0 +1,309 @@
+"""The taxonomy model's features for a whole batch at once, equal to the one-text code.
+
+:meth:`TaxonomyClassifier._features <complaintlab.taxonomy.TaxonomyClassifier>` builds four
+blocks: character n-grams of the normalised text, word n-grams of stems, rule-cue scores and
+style. Done text by text in Python they cost about 300 µs a text; here each block is built for
+the whole batch from facts computed once per distinct word (see :mod:`complaintlab._fastcues`):
+
+- **words**: each text is cut at white space and every chunk normalised once per distinct
+  chunk; a normalised word's character n-gram counts, its tokens and their stems are cached;
+- **counts → tf-idf**: a text's n-gram counts are the sum of its words' counts (a sparse
+  product), handed to the fitted vectoriser's own tf-idf step, so the numbers are the same;
+- **cues**: one trie walk over the batch (:func:`section_scores`);
+- **style**: character classes counted with numpy over the batch.
+
+Tests check that :func:`features` equals the one-text-at-a-time matrix exactly.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import Counter
+from functools import cache
+
+import numpy as np
+from scipy import sparse
+
+from complaintlab import _fastcues as fc
+from complaintlab._cues import load
+from complaintlab.taxonomy.rules import SECTIONS
+from complaintlab.text import _stem
+
+_PAIR = 2**32  # stem-id pairs are coded as a * _PAIR + b
+
+
+@cache
+def words_table(lang: str) -> fc.TokenTable:
+    """Normalised white-space-separated words of one language (the char n-gram units)."""
+    return fc.TokenTable(lang)
+
+
+def _whole(chunk: str) -> list[str]:
+    return [chunk] if chunk else []
+
+
+def encode_words(texts: list[str], lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """Ids (in :func:`words_table`) of the normalised words of each text, with separators."""
+    table = words_table(lang)
+    if lang == "fa":  # Persian normalisation joins words across spaces: whole texts
+        joined = fc.normal(fc.SEP.join(texts), lang)
+        return table.encode([p.strip() for p in joined.split(fc.SEP)], "words", _whole)
+    return table.encode_raw(texts, "words", lambda chunk: fc.normal(chunk, lang), str.split)
+
+
+class _Rows:
+    """Growing per-word rows (a CSR matrix built incrementally)."""
+
+    def __init__(self, width: int):
+        self.width = width
+        self.indptr = [0]
+        self.indices: list[int] = []
+        self.data: list[float] = []
+        self._matrix = None
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    def add(self, row: dict[int, float]) -> None:
+        for column in sorted(row):
+            self.indices.append(column)
+            self.data.append(row[column])
+        self.indptr.append(len(self.indices))
+        self._matrix = None
+
+    def matrix(self) -> sparse.csr_matrix:
+        if self._matrix is None:
+            self._matrix = sparse.csr_matrix(
+                (np.asarray(self.data, dtype=np.float64), np.asarray(self.indices, np.int64),
+                 np.asarray(self.indptr, np.int64)), shape=(len(self), self.width))  # fmt: skip
+        return self._matrix
+
+
+@cache
+def _word_tokens(lang: str) -> fc.Ragged:
+    """Token ids per word id; word 0, the separator, is token 0."""
+    return fc.Ragged([[0]])
+
+
+def tokens_of(words: np.ndarray, lang: str) -> np.ndarray:
+    """Token ids (of ``_fastcues.table(lang)``) of a word-id sequence, separators kept."""
+    ragged = _word_tokens(lang)
+    vocabulary = words_table(lang).words
+    if len(ragged) < len(vocabulary):
+        tokens = fc.table(lang)
+        ragged.extend([tokens._ids(fc._FINDALL(w)) for w in vocabulary[len(ragged) :]])
+    return ragged.take(words)
+
+
+@cache
+def _stems(lang: str) -> dict[str, int]:
+    return {}
+
+
+def _stem_id(lang: str):
+    ids = _stems(lang)
+
+    def stem_id(token: str) -> int:
+        stem = _stem(token, lang)
+        if not stem or stem.isspace():
+            return -1  # an empty stem is no word for the word n-grams
+        return ids.setdefault(stem, len(ids))
+
+    return stem_id
+
+
+def section_scores(ids: np.ndarray, starts: np.ndarray, lang: str) -> np.ndarray:
+    """:func:`complaintlab.taxonomy.rules.section_scores` of every text, as rows."""
+    n = len(starts) - 1
+    out = np.zeros((n, len(SECTIONS)), dtype=float)
+    lexicon = load("taxonomy", lang)
+    column, size = _cue_columns(lexicon)
+    hits = fc.match_batch(fc.compiled(lexicon), ids)
+    col = column[hits.cue]
+    start, end, words = hits.start, hits.end, size[hits.cue]
+    remedy = col == SECTIONS.index("remedy")
+    if remedy.any():  # a category cue inside what the customer asks for does not count
+        order = np.argsort(start[remedy], kind="stable")
+        r_start, r_end = start[remedy][order], np.maximum.accumulate(end[remedy][order])
+        before = np.searchsorted(r_start, end, side="right") - 1
+        inside = (before >= 0) & (r_end[np.maximum(before, 0)] >= start)
+        col = np.where(_is_category(col) & inside, -1, col)
+    keep = col >= 0
+    col, start, words = col[keep], start[keep], words[keep]
+    if not len(col):
+        return out
+    # spelling variants of one cue on the same first word count once, the longest
+    key = start * len(SECTIONS) + col
+    order = np.lexsort((words, key))
+    key, words, col, start = key[order], words[order], col[order], start[order]
+    last = np.append(key[1:] != key[:-1], True)
+    text = np.searchsorted(starts, start[last], side="right") - 1
+    np.add.at(out, (text, col[last]), words[last])
+    return out
+
+
+@cache
+def _categories() -> np.ndarray:
+    return np.array([s.startswith("category.") for s in SECTIONS] + [False])
+
+
+def _is_category(col: np.ndarray) -> np.ndarray:
+    return _categories()[col]  # col -1 reads the trailing False
+
+
+@cache
+def _cue_columns(lexicon) -> tuple[np.ndarray, np.ndarray]:
+    where = {s: i for i, s in enumerate(SECTIONS)}
+    column = np.array([where.get(c.section, -1) for c in lexicon.cues], dtype=np.int64)
+    size = np.array([len(c.words) for c in lexicon.cues], dtype=float)
+    return column, size
+
+
+# --- style ------------------------------------------------------------------------------
+_LIMIT = 0x20000  # code points below this are looked up in tables; the rest one by one
+
+
+@cache
+def _letter_tables() -> tuple[np.ndarray, np.ndarray]:
+    chars = [chr(c) for c in range(_LIMIT)]
+    cased = np.array([c.isalpha() and c.lower() != c.upper() for c in chars], dtype=bool)
+    upper = cased & np.array([c.isupper() for c in chars], dtype=bool)
+    return cased, upper
+
+
+def style(texts: list[str]) -> np.ndarray:
+    """The five style columns of :func:`complaintlab.taxonomy.model._style`, for a batch."""
+    n = len(texts)
+    out = np.zeros((n, 5), dtype=float)
+    if not n:
+        return out
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    owner = np.repeat(np.arange(n), lengths)
+    cased_table, upper_table = _letter_tables()
+    small = points < _LIMIT
+    safe = np.where(small, points, 0)
+    cased = cased_table[safe] & small
+    upper = upper_table[safe] & small
+    counts = np.bincount(owner[cased], minlength=n).astype(float)
+    uppers = np.bincount(owner[upper], minlength=n).astype(float)
+    for i in np.unique(owner[~small]):  # letters beyond the tables (rare): one by one
+        big = [chr(p) for p in points[owner == i] if p >= _LIMIT]
+        letters = [c for c in big if c.isalpha() and c.lower() != c.upper()]
+        counts[i] += len(letters)
+        uppers[i] += sum(c.isupper() for c in letters)
+    caps = np.divide(uppers, counts, out=np.zeros(n), where=counts > 0)
+    bangs = np.fromiter(map(str.count, texts, ["!"] * n), dtype=float, count=n)
+    asks = np.fromiter(map(str.count, texts, ["?"] * n), dtype=float, count=n)
+    words = np.fromiter(map(len, map(str.split, texts)), dtype=float, count=n)
+    loud = np.fromiter((("!!" in t or "?!" in t) for t in texts), dtype=float, count=n)
+    out[:, 0], out[:, 1], out[:, 2] = np.log1p(bangs), np.log1p(asks), caps
+    out[:, 3], out[:, 4] = np.log1p(words) / 5, loud
+    return out
+
+
+# --- the model's blocks -------------------------------------------------------------------
+class ModelCache:
+    """What one fitted :class:`~complaintlab.taxonomy.TaxonomyClassifier` needs per word.
+
+    Per language: each normalised word's character n-gram counts (in the fitted character
+    vocabulary), and the fitted word vocabulary's columns for stems and stem pairs.
+    """
+
+    def __init__(self, model):
+        self.model = weakref.proxy(model)
+        self._chars: dict[str, _Rows] = {}
+        self._unigram: dict[str, np.ndarray] = {}
+        self._bigrams: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
+        self._analyzer = None if model.chars_ is None else model.chars_.build_analyzer()
+
+    def char_counts(self, words: np.ndarray, starts: np.ndarray, lang: str):
+        rows = self._chars.setdefault(lang, _Rows(len(self.model.chars_.vocabulary_)))
+        vocabulary, table = self.model.chars_.vocabulary_, words_table(lang).words
+        for word in table[len(rows) :]:
+            grams = Counter(self._analyzer(word)) if word != fc.SEP else Counter()
+            rows.add({vocabulary[g]: float(c) for g, c in grams.items() if g in vocabulary})
+        text = np.searchsorted(starts, np.arange(len(words)), side="right") - 1
+        real = words > 0
+        n = len(starts) - 1
+        per_text = sparse.csr_matrix(
+            (np.ones(int(real.sum())), (text[real], words[real])),
+            shape=(n, len(rows)))  # fmt: skip
+        counts = (per_text @ rows.matrix()).tocsr()
+        counts.sort_indices()
+        return counts
+
+    def word_counts(self, ids: np.ndarray, starts: np.ndarray, lang: str):
+        vectorizer = self.model.words_
+        vocabulary = vectorizer.vocabulary_
+        table = fc.table(lang)
+        stem_of = table.fact(("taxonomy", "stem"), _stem_id(lang), dtype=np.int64)
+        stems = _stems(lang)
+        self._extend(lang, vocabulary, stems)
+        unigram = self._unigram[lang]
+        codes, columns, _ = self._bigrams[lang]
+        stem = stem_of[ids]
+        real = stem >= 0
+        kept = np.flatnonzero(real | (ids == 0))  # separators stay, so pairs stop at them
+        seq, where = stem[kept], kept
+        text_all = np.searchsorted(starts, where, side="right") - 1
+        uni_col = np.where(seq >= 0, unigram[np.maximum(seq, 0)], -1)
+        bi_col = np.full(max(len(seq) - 1, 0), -1, dtype=np.int64)
+        if len(codes) and self.model.word_ngrams[1] >= 2:
+            pair = (seq[:-1] >= 0) & (seq[1:] >= 0)
+            code = seq[:-1].astype(np.int64) * _PAIR + seq[1:]
+            at = np.minimum(np.searchsorted(codes, code), len(codes) - 1)
+            found = pair & (codes[at] == code)
+            bi_col[found] = columns[at[found]]
+        rows = np.concatenate([text_all[uni_col >= 0], text_all[:-1][bi_col >= 0]])
+        cols = np.concatenate([uni_col[uni_col >= 0], bi_col[bi_col >= 0]])
+        n = len(starts) - 1
+        counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                                   shape=(n, len(vocabulary))).tocsr()  # fmt: skip
+        counts.sum_duplicates()
+        counts.sort_indices()
+        return counts
+
+    def _extend(self, lang: str, vocabulary: dict[str, int], stems: dict[str, int]) -> None:
+        """Columns of the fitted word vocabulary per stem id (new stems appended)."""
+        if lang not in self._bigrams:  # stem pairs of the vocabulary, coded by stem ids
+            pairs = [(g.split(" "), c) for g, c in vocabulary.items() if " " in g]
+            coded = sorted((stems.setdefault(a, len(stems)) * _PAIR
+                            + stems.setdefault(b, len(stems)), c)
+                           for (a, b), c in pairs)  # fmt: skip
+            self._bigrams[lang] = (np.array([c for c, _ in coded], dtype=np.int64),
+                                   np.array([c for _, c in coded], dtype=np.int64), 0)
+        unigram = self._unigram.get(lang, np.zeros(0, dtype=np.int64))
+        if len(unigram) < len(stems):
+            names = list(stems)[len(unigram) :]
+            extra = np.array([vocabulary.get(s, -1) for s in names], dtype=np.int64)
+            self._unigram[lang] = np.concatenate([unigram, extra])
+
+
+_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def supported(model) -> bool:
+    """Whether :func:`features` can build this model's matrix (word n-grams up to pairs)."""
+    return tuple(model.word_ngrams) in ((1, 1), (1, 2)) and model.words_.token_pattern == r"\S+"
+
+
+def features(model, texts: list[str], lang: str) -> sparse.csr_matrix:
+    """The fitted model's feature matrix for texts of one language (no NUL in them)."""
+    cache_ = _CACHES.get(model)
+    if cache_ is None:
+        cache_ = _CACHES[model] = ModelCache(model)
+    words, word_starts = encode_words(texts, lang)
+    ids = tokens_of(words, lang)
+    separators = np.flatnonzero(ids == 0)
+    starts = separators[1::2] + 1
+    stems = model.words_._tfidf.transform(cache_.word_counts(ids, starts, lang), copy=False)
+    blocks = [stems, sparse.csr_matrix(style(texts) / model.style_scale_)]
+    if model.chars_ is not None:
+        counts = cache_.char_counts(words, word_starts, lang)
+        blocks.insert(0, model.chars_._tfidf.transform(counts, copy=False))
+    if model.use_cues:
+        cues = np.log1p(section_scores(ids, starts, lang))
+        blocks.append(sparse.csr_matrix(cues / model.cue_scale_))
+    return sparse.hstack(blocks).tocsr()
+

@@ -1,0 +1,132 @@
+"""The batch engine gives exactly what the one-text-at-a-time code gives, text by text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from complaintlab import _fastcues as fc
+from complaintlab._cues import load
+from complaintlab.corpus import load_complaints, load_responses
+from complaintlab.taxonomy import fast as taxonomy_fast
+from complaintlab.taxonomy.model import default_model
+from complaintlab.text import LANGUAGES, detect_languages, normalize, tokenize
+from complaintlab.tone import fast as tone_fast
+from complaintlab.tone import rules, score
+from complaintlab.tone.language import tokens as tone_tokens
+from complaintlab.tone.rules import FEATURES, reply_features
+
+# characters that stress normalisation and tokenisation: every kind of space, marks,
+# invisible and bidi characters, letters of all our scripts, quotes, digits, punctuation
+HOSTILE = ("ab Zя ёЁЙ\u00a0\u2028\t\n ¨№\u0300\u0301\u200b\u200c\u200d\u200e\u202e\ufeff"
+           "\u0640\u064b\u05b0ﬁ’“”«»„״׳־'\".,!?؟…:0123٣۳ -/ﻻأإآٱىيكیکمیها"
+           "שלוםאבגבע ابتثجحه 😀\ufe0f")  # fmt: skip
+
+
+def _texts(lang: str) -> list[str]:
+    return (load_complaints(lang)["text"].dropna().astype(str).tolist()
+            + load_responses(lang)["text"].dropna().astype(str).tolist())  # fmt: skip
+
+
+def _real_texts(folder) -> dict[str, list[str]]:
+    texts = []
+    for path in sorted(folder.glob("*/*.csv")):
+        frame = pd.read_csv(path, dtype=str, nrows=400)
+        for column in frame.columns:
+            values = frame[column].dropna()
+            if len(values) and values.str.len().mean() > 40:
+                texts += values.tolist()
+    langs = detect_languages(texts)
+    return {lang: [t for t, code in zip(texts, langs, strict=True) if code == lang]
+            for lang in LANGUAGES}  # fmt: skip
+
+
+def _hits_by_text(lexicon, texts, tokens):
+    """Reference hits: (text, first token, last token, cue number), sorted."""
+    rank = {id(cue): i for i, cue in enumerate(lexicon.cues)}
+    return sorted((k, h.start, h.end, rank[id(h.cue)]) for k, text in enumerate(texts)
+                  for h in lexicon.match_tokens(tokens(text)))  # fmt: skip
+
+
+def _batch_hits(lexicon, ids, starts):
+    hits = fc.match_batch(fc.compiled(lexicon), ids)
+    text = np.searchsorted(starts, hits.start, side="right") - 1
+    return sorted(zip(text.tolist(), (hits.start - starts[text]).tolist(),
+                      (hits.end - starts[text]).tolist(), hits.cue.tolist(), strict=True))
+
+
+def _check_language(lang: str, texts: list[str]) -> None:
+    assert texts, lang
+    tone_ids, tone_starts = tone_fast.encode(texts, lang)
+    assert _batch_hits(rules.lexicon(lang), tone_ids, tone_starts) == _hits_by_text(
+        rules.lexicon(lang), texts, lambda t: tone_tokens(t, lang))
+    words, _ = taxonomy_fast.encode_words(texts, lang)
+    ids = taxonomy_fast.tokens_of(words, lang)
+    starts = np.flatnonzero(ids == 0)[1::2] + 1
+    lexicon = load("taxonomy", lang)
+    assert _batch_hits(lexicon, ids, starts) == _hits_by_text(
+        lexicon, texts, lambda t: tokenize(t, lang))
+    expected = np.array([[reply_features(t, lang)[f] for f in FEATURES] for t in texts])
+    assert (tone_fast.batch_features(texts, lang) == expected).all()
+    model = default_model()
+    fast = taxonomy_fast.features(model, texts, lang)
+    slow = model._text_features(texts, [lang] * len(texts), fit=False)
+    assert fast.shape == slow.shape and (fast != slow).nnz == 0
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_batch_engine_equals_the_one_text_code_on_the_corpus(lang):
+    _check_language(lang, _texts(lang))
+
+
+def test_batch_engine_equals_the_one_text_code_on_real_data(real_data):
+    for lang, texts in _real_texts(real_data).items():
+        if texts:
+            _check_language(lang, texts[:300])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=HOSTILE, max_size=40), min_size=1, max_size=6),
+       st.sampled_from(LANGUAGES))  # fmt: skip
+def test_chunk_by_chunk_preparation_equals_whole_texts(texts, lang):
+    texts = [t for t in texts if fc.SEP not in t]
+    ids, starts = tone_fast.encode(texts, lang)
+    table = fc.table(lang)
+    for k, text in enumerate(texts):
+        got = [table.words[i] for i in ids[starts[k] : starts[k + 1] - 2]]
+        assert got == tone_tokens(text, lang)
+    words, word_starts = taxonomy_fast.encode_words(texts, lang)
+    vocabulary = taxonomy_fast.words_table(lang).words
+    for k, text in enumerate(texts):
+        got = [vocabulary[i] for i in words[word_starts[k] : word_starts[k + 1] - 2]]
+        assert got == normalize(text, lang).split()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 50), max_size=4), min_size=1, max_size=8),
+       st.lists(st.integers(0, 7), max_size=12))  # fmt: skip
+def test_ragged_take_concatenates_the_rows_asked_for(rows, picks):
+    picks = [p for p in picks if p < len(rows)]
+    got = fc.Ragged(rows).take(np.array(picks, dtype=np.int64)).tolist()
+    assert got == [value for p in picks for value in rows[p]]
+
+
+def test_texts_with_nul_characters_take_the_one_text_path():
+    texts = ["Sorry\x00 about that, I'll call you tomorrow.", "Sorry about that!"]
+    out = score(texts, ["en", "en"])
+    for i, text in enumerate(texts):
+        assert out.loc[i, list(FEATURES)].tolist() == [reply_features(text, "en")[f]
+                                                        for f in FEATURES]  # fmt: skip
+    assert out.loc[0, "apology"] and out.loc[0, "next_steps"]
+
+
+def test_score_and_classify_with_two_processes_equal_one():
+    texts = load_responses()["text"].dropna().astype(str).tolist()
+    texts = (texts * (4_500 // len(texts) + 1))[:4_500]  # over 2,000 rows a process
+    assert score(texts, n_jobs=2).equals(score(texts))
+    from complaintlab.taxonomy import classify
+
+    pd.testing.assert_frame_equal(classify(texts, n_jobs=2), classify(texts))
