@@ -30,6 +30,7 @@ from itertools import chain
 
 import numpy as np
 
+from complaintlab import _jit
 from complaintlab import _unicode as u
 from complaintlab._cues import _KEY, Lexicon, _fits, _token_forms
 from complaintlab.text import _TOKENIZER
@@ -60,7 +61,7 @@ class TokenTable:
         self.words: list[str] = [SEP]
         self.index: dict[str, int] = {SEP: 0}
         # per kind of preparation: chunk -> number, and the token ids of each number
-        self._cache: dict[str, tuple[dict[str, int], Ragged]] = {}
+        self._cache: dict[str, _Chunks] = {}
         self._facts: dict[object, tuple[Callable[[str], object], list, np.ndarray | None]] = {}
 
     def _ids(self, tokens: list[str]) -> tuple[int, ...]:
@@ -73,20 +74,16 @@ class TokenTable:
             ids.append(number)
         return tuple(ids)
 
-    def _encode(self, chunks: list[str], kind: str, tokens: Callable[[str], list[str]]):
+    def _encode(self, joined: str, kind: str, tokens: Callable[[str], list[str]]):
+        """Token ids of ``joined`` (texts with separators), chunk by white-space chunk."""
         cache = self._cache.get(kind)
-        if cache is None or len(cache[0]) >= _MAX_CHUNKS:
-            cache = self._cache[kind] = ({SEP: 0}, Ragged([[0]]))
-        number, ragged = cache
-        found = list(map(number.get, chunks))
-        if None in found:  # chunks not seen before: tokenise each distinct one once
-            rows = []
-            for chunk in set(chunks).difference(number):
-                number[chunk] = len(ragged) + len(rows)
-                rows.append(self._ids(tokens(chunk)))
-            ragged.extend(rows)
-            found = list(map(number.__getitem__, chunks))
-        ids = ragged.take(np.array(found, dtype=np.int64))
+        if cache is None or len(cache.number) >= _MAX_CHUNKS:
+            cache = self._cache[kind] = _Chunks()
+        if _jit.ENABLED:
+            found = cache.numbers_jit(joined, self, tokens)
+        else:
+            found = cache.numbers(joined.split(), self, tokens)
+        ids = cache.ragged.take(found)
         ids = np.concatenate([[0, 0], ids, [0, 0]]).astype(np.int32, copy=False)
         separators = np.flatnonzero(ids == 0)
         return ids, separators[1::2] + 1
@@ -99,8 +96,7 @@ class TokenTable:
         ``ids[starts[k] : starts[k + 1] - 2]`` (``starts`` has one more entry than texts).
         ``split`` makes the tokens of one space-free chunk of a text.
         """
-        chunks = f" {SEP} {SEP} ".join(prepared).split(" ")
-        return self._encode(chunks, kind, split)
+        return self._encode(f" {SEP} {SEP} ".join(prepared), kind, split)
 
     def encode_raw(self, texts: Sequence[str], kind: str, prepare: Callable[[str], str],
                    split: Callable[[str], list[str]] = _FINDALL) -> tuple[np.ndarray, np.ndarray]:
@@ -111,8 +107,8 @@ class TokenTable:
         then ``prepare`` runs once per distinct chunk, and a chunk seen before costs one
         dictionary look-up.
         """
-        chunks = f" {SEP} {SEP} ".join(texts).split()
-        return self._encode(chunks, kind, lambda chunk: split(prepare(chunk)))
+        return self._encode(f" {SEP} {SEP} ".join(texts), kind,
+                            lambda chunk: split(prepare(chunk)))  # fmt: skip
 
     def fact(self, key, compute: Callable[[str], object], dtype=bool) -> np.ndarray:
         """``compute(token)`` for every token id so far, as an array (extended as ids grow)."""
@@ -126,6 +122,53 @@ class TokenTable:
         array = np.asarray(values, dtype=dtype)
         self._facts[key] = (compute, values, array)
         return array
+
+
+class _Chunks:
+    """The chunks of one kind of preparation seen so far: number, token ids, hashes."""
+
+    def __init__(self):
+        self.number: dict[str, int] = {SEP: 0}
+        self.ragged = Ragged([[0]])
+        self.index = _jit.new_index() if _jit.ENABLED else None
+        self.second = np.zeros(1, dtype=np.int64)
+        if _jit.ENABLED:
+            first, second = _jit.hashes(np.array([ord(SEP)], dtype=np.uint32))
+            self.index[first], self.second[0] = 0, second
+
+    def _add(self, chunks, table: TokenTable, tokens) -> None:
+        rows = []
+        for chunk in chunks:
+            if chunk not in self.number:
+                self.number[chunk] = len(self.ragged) + len(rows)
+                rows.append(table._ids(tokens(chunk)))
+        self.ragged.extend(rows)
+
+    def numbers(self, chunks: list[str], table: TokenTable, tokens) -> np.ndarray:
+        """Chunk numbers of ``chunks`` (new chunks tokenised and numbered first)."""
+        found = list(map(self.number.get, chunks))
+        if None in found:  # chunks not seen before: tokenise each distinct one once
+            self._add(set(chunks).difference(self.number), table, tokens)
+            found = list(map(self.number.__getitem__, chunks))
+        return np.array(found, dtype=np.int64)
+
+    def numbers_jit(self, joined: str, table: TokenTable, tokens) -> np.ndarray:
+        """:meth:`numbers` of ``joined.split()``, found by hashes in compiled code."""
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        found, starts, ends = _jit.chunk_numbers(points, _jit.SPACES, self.index, self.second)
+        missing = np.flatnonzero(found < 0)
+        if len(missing):
+            chunks = [joined[starts[k] : ends[k]] for k in missing]
+            self._add(dict.fromkeys(chunks), table, tokens)
+            if len(self.second) < len(self.ragged):
+                self.second = np.concatenate(
+                    [self.second, np.zeros(len(self.ragged) - len(self.second), np.int64)])
+            for k, chunk in zip(missing, chunks, strict=True):
+                number = self.number[chunk]
+                first, second = _jit.hashes(points[starts[k] : ends[k]])
+                self.index[first], self.second[number] = number, second
+                found[k] = number
+        return found
 
 
 class Ragged:
@@ -213,6 +256,14 @@ class CompiledLexicon:
                 self._edges[self._row[parent], self._col[k]] = child
             else:
                 self._root[k] = child
+        # the same edges as compact sorted lists per node, for the compiled walk (the dense
+        # table is megabytes; these fit in a processor's cache)
+        edges = sorted((parent, self._col[k], child) for (parent, k), child in children.items()
+                       if parent)  # fmt: skip
+        counts = np.bincount([p for p, _, _ in edges], minlength=self.n_nodes)
+        self._edge_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._edge_col = np.array([c for _, c, _ in edges], dtype=np.int64)
+        self._edge_child = np.array([c for _, _, c in edges], dtype=np.int64)
         counts = np.zeros(self.n_nodes, dtype=np.int64)
         for node, cues in node_cues.items():
             counts[node] = len(cues)
@@ -302,6 +353,14 @@ def match_batch(lex: CompiledLexicon, ids: np.ndarray) -> Hits:
     the one after that (one word may come between), trying the nearer one first.
     """
     roots, later = lex.token_grids()
+    if _jit.ENABLED:
+        cap = 2 * len(ids) + 16
+        while True:
+            start, end, cue, count = _jit.walk(ids, roots, later, lex._edge_ptr, lex._edge_col,
+                                               lex._edge_child, lex.cue_ptr, lex.cue_flat, cap)
+            if count <= cap:
+                return Hits(start, end, cue)
+            cap = count
     positions = np.flatnonzero(roots[ids, 0] >= 0)  # tokens that can start a cue
     owner, node = _cells(roots, ids[positions])
     start = positions[owner]
@@ -318,16 +377,11 @@ def match_batch(lex: CompiledLexicon, ids: np.ndarray) -> Hits:
         child = lex.step(node[owner], col)
         good = child >= 0
         owner2, child2 = owner[good], child[good]
-        # a word that fitted right after the previous one was taken there, not one further
-        clash = np.zeros(len(node), dtype=bool)
-        clash[owner1] = True
-        check = clash[owner2]
-        if check.any():
-            taken = owner1 * lex.n_nodes + child1
-            drop = np.isin(owner2[check] * lex.n_nodes + child2[check], taken)
-            keep = np.ones(len(owner2), dtype=bool)
-            keep[np.flatnonzero(check)[drop]] = False
-            owner2, child2 = owner2[keep], child2[keep]
+        # a word that fitted right after the previous one was taken there, not one further:
+        # the same child means the same key, so drop it where the nearer token fits that key
+        nearer = later[ids[end[owner2] + 1]]
+        taken = (nearer == col[good][:, None]).any(axis=1)
+        owner2, child2 = owner2[~taken], child2[~taken]
         start = np.concatenate([start[owner1], start[owner2]])
         end = np.concatenate([end[owner1] + 1, end[owner2] + 2])
         node = np.concatenate([child1, child2])

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from complaintlab import _fastcues as fc
+from complaintlab import _jit
 from complaintlab._cues import load
 from complaintlab.corpus import load_complaints, load_responses
 from complaintlab.taxonomy import fast as taxonomy_fast
@@ -77,12 +78,22 @@ def _check_language(lang: str, texts: list[str]) -> None:
     assert fast.shape == slow.shape and (fast != slow).nnz == 0
 
 
+@pytest.fixture(params=["compiled", "numpy"])
+def engine(request, monkeypatch):
+    """Both inner loops: compiled (numba) and the numpy fallback."""
+    if request.param == "compiled" and not _jit.ENABLED:
+        pytest.skip("numba is not installed")
+    if request.param == "numpy":
+        monkeypatch.setattr(_jit, "ENABLED", False)
+    return request.param
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_batch_engine_equals_the_one_text_code_on_the_corpus(lang):
+def test_batch_engine_equals_the_one_text_code_on_the_corpus(lang, engine):
     _check_language(lang, _texts(lang))
 
 
-def test_batch_engine_equals_the_one_text_code_on_real_data(real_data):
+def test_batch_engine_equals_the_one_text_code_on_real_data(real_data, engine):
     for lang, texts in _real_texts(real_data).items():
         if texts:
             _check_language(lang, texts[:300])
@@ -92,6 +103,18 @@ def test_batch_engine_equals_the_one_text_code_on_real_data(real_data):
 @given(st.lists(st.text(alphabet=HOSTILE, max_size=40), min_size=1, max_size=6),
        st.sampled_from(LANGUAGES))  # fmt: skip
 def test_chunk_by_chunk_preparation_equals_whole_texts(texts, lang):
+    if _jit.ENABLED:  # the compiled chunk finder, then the numpy one, on the same texts
+        _chunks_equal(texts, lang)
+        _jit.ENABLED = False
+        try:
+            _chunks_equal(texts, lang)
+        finally:
+            _jit.ENABLED = True
+    else:
+        _chunks_equal(texts, lang)
+
+
+def _chunks_equal(texts, lang):
     texts = [t for t in texts if fc.SEP not in t]
     ids, starts = tone_fast.encode(texts, lang)
     table = fc.table(lang)

@@ -108,8 +108,9 @@ def _features(series: pd.Series, given: list) -> pd.DataFrame:
     texts = series.tolist()
     values = np.zeros((len(texts), len(FEATURES)), dtype=bool)
     for code, rows in _groups(lang).items():
-        batch = [texts[i] for i in rows]
-        slow = [i for i, text in enumerate(batch) if SEP in text]  # NUL: one at a time
+        batch = texts if len(rows) == len(texts) else [texts[i] for i in rows]
+        slow = [] if SEP not in "".join(batch) else [
+            i for i, text in enumerate(batch) if SEP in text]  # NUL: one at a time
         if slow:
             for i in slow:
                 values[rows[i]] = [reply_features(batch[i], code)[f] for f in FEATURES]
