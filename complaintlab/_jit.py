@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover
 #: The largest white-space code point (U+3000 IDEOGRAPHIC SPACE); a table covers 0..this.
 _SPACE_LIMIT = 0x3000
 SPACES = np.array([chr(c).isspace() for c in range(_SPACE_LIMIT + 1)], dtype=np.bool_)
+SPACES_TABLE = SPACES  # the name the compiled functions read (a frozen global)
 _P1 = np.uint64(0x100000001B3)  # FNV-1a prime
 _P2 = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio odd constant
 _START1 = np.uint64(0xCBF29CE484222325)
@@ -165,3 +166,82 @@ if ENABLED:
                             top += 1
         return out_start[: min(count, cap)], out_end[: min(count, cap)], out_cue[
             : min(count, cap)], count
+
+    @numba.njit(cache=True)
+    def sum_rows(text, row, row_ptr, row_col, row_val, n_texts, n_cols):  # pragma: no cover
+        """CSR (indptr, indices, data) of the sum, per text, of the given rows of a sparse
+        matrix; ``text`` is non-decreasing; columns come out sorted, as scipy's canonical
+        form. A row number -1 counts once in column ``row_col`` of nothing: it is skipped."""
+        scratch = np.zeros(n_cols, dtype=np.float64)
+        touched = np.empty(n_cols, dtype=np.int64)
+        indptr = np.zeros(n_texts + 1, dtype=np.int64)
+        cap = len(text) * 8 + 16
+        indices = np.empty(cap, dtype=np.int64)
+        data = np.empty(cap, dtype=np.float64)
+        nnz = 0
+        i = 0
+        n = len(text)
+        for t in range(n_texts):
+            used = 0
+            while i < n and text[i] == t:
+                r = row[i]
+                i += 1
+                if r < 0:
+                    continue
+                for k in range(row_ptr[r], row_ptr[r + 1]):
+                    c = row_col[k]
+                    if scratch[c] == 0.0:
+                        touched[used] = c
+                        used += 1
+                    scratch[c] += row_val[k]
+            cols = np.sort(touched[:used])
+            if nnz + used > cap:
+                cap = max(cap * 2, nnz + used)
+                bigger_i = np.empty(cap, dtype=np.int64)
+                bigger_d = np.empty(cap, dtype=np.float64)
+                bigger_i[:nnz] = indices[:nnz]
+                bigger_d[:nnz] = data[:nnz]
+                indices, data = bigger_i, bigger_d
+            for c in cols:
+                indices[nnz] = c
+                data[nnz] = scratch[c]
+                scratch[c] = 0.0
+                nnz += 1
+            indptr[t + 1] = nnz
+        return indptr, indices[:nnz], data[:nnz]
+
+    @numba.njit(cache=True)
+    def style_counts(points, text_len, cased, upper):  # pragma: no cover - compiled
+        """Per text, from its code points one after the other (``text_len`` each): "!", "?",
+        cased letters, capitals, white-space-separated words, and whether "!!" or "?!"
+        occurs; code points beyond the tables are counted by the caller (-1 marks them)."""
+        n = len(text_len)
+        out = np.zeros((n, 7), dtype=np.int64)
+        limit = len(cased)
+        spaces_limit = len(SPACES_TABLE) - 1
+        at = 0
+        for t in range(n):
+            previous = 0
+            in_word = False
+            for _ in range(text_len[t]):
+                c = points[at]
+                at += 1
+                if c == 33:  # !
+                    out[t, 0] += 1
+                    if previous == 33 or previous == 63:
+                        out[t, 5] = 1
+                elif c == 63:  # ?
+                    out[t, 1] += 1
+                if c < limit:
+                    if cased[c]:
+                        out[t, 2] += 1
+                        if upper[c]:
+                            out[t, 3] += 1
+                else:
+                    out[t, 6] = 1
+                space = c <= spaces_limit and SPACES_TABLE[c]
+                if not space and not in_word:
+                    out[t, 4] += 1
+                in_word = not space
+                previous = c
+        return out

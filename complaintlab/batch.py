@@ -32,6 +32,24 @@ def row_language(text, given=None) -> str:
     return detect_language(text)
 
 
+def _uniform(texts: list, given: list) -> list[str] | None:
+    """:func:`row_languages` without a Python loop, when every text is a str and one
+    language is given for all of them; None otherwise."""
+    if not texts or not all(map(str.__instancecheck__, texts)):
+        return None
+    codes = set(given)
+    if len(codes) != 1:
+        return None
+    code = codes.pop()
+    if not isinstance(code, str) or not code.strip():
+        return None
+    code = row_language("x", code)
+    blank = [not n for n in map(len, map(str.strip, texts))]
+    if not any(blank):
+        return [code] * len(texts)
+    return [UNDETERMINED if empty else code for empty in blank]
+
+
 def text_batch(texts, langs, func: str, *, resolve: bool = True) -> tuple[pd.Series, list]:
     """The texts as a Series (a list gets a RangeIndex) and one language per text.
 
@@ -68,6 +86,10 @@ def row_languages(texts, given: list) -> list[str]:
     >>> row_languages(["Thanks", "Спасибо", None], ["EN", None, "en"])
     ['en', 'ru', 'und']
     """
+    texts = texts.tolist() if isinstance(texts, pd.Series) else list(texts)
+    fast = _uniform(texts, given)
+    if fast is not None:
+        return fast
     codes: dict[str, str] = {}  # a column of language codes repeats a handful of values
     out = []
     for text, code in zip(texts, given, strict=True):

@@ -25,6 +25,7 @@ import numpy as np
 from scipy import sparse
 
 from complaintlab import _fastcues as fc
+from complaintlab import _jit
 from complaintlab._cues import load
 from complaintlab.taxonomy.rules import SECTIONS
 from complaintlab.text import _stem
@@ -177,6 +178,24 @@ def style(texts: list[str]) -> np.ndarray:
     out = np.zeros((n, 5), dtype=float)
     if not n:
         return out
+    if not _jit.ENABLED:
+        return _style_numpy(texts)
+    cased_table, upper_table = _letter_tables()
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    counts = _jit.style_counts(points, lengths, cased_table, upper_table)
+    bangs, asks, cased, uppers, words, loud, beyond = counts.T.astype(float)
+    caps = np.divide(uppers, cased, out=np.zeros(n), where=cased > 0)
+    out[:, 0], out[:, 1], out[:, 2] = np.log1p(bangs), np.log1p(asks), caps
+    out[:, 3], out[:, 4] = np.log1p(words) / 5, loud
+    for i in np.flatnonzero(beyond):  # letters beyond the tables (rare): the plain way
+        out[i] = _style_numpy([texts[i]])[0]
+    return out
+
+
+def _style_numpy(texts: list[str]) -> np.ndarray:
+    n = len(texts)
+    out = np.zeros((n, 5), dtype=float)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     owner = np.repeat(np.arange(n), lengths)
@@ -226,6 +245,12 @@ class ModelCache:
         text = np.searchsorted(starts, np.arange(len(words)), side="right") - 1
         real = words > 0
         n = len(starts) - 1
+        if _jit.ENABLED:  # the sum of the words' rows, text by text, columns sorted
+            matrix = rows.matrix()
+            ptr, cols, data = _jit.sum_rows(text[real], words[real].astype(np.int64),
+                                            matrix.indptr, matrix.indices, matrix.data, n,
+                                            rows.width)  # fmt: skip
+            return sparse.csr_matrix((data, cols, ptr), shape=(n, rows.width))
         per_text = sparse.csr_matrix(
             (np.ones(int(real.sum())), (text[real], words[real])),
             shape=(n, len(rows)))  # fmt: skip
@@ -258,6 +283,12 @@ class ModelCache:
         rows = np.concatenate([text_all[uni_col >= 0], text_all[:-1][bi_col >= 0]])
         cols = np.concatenate([uni_col[uni_col >= 0], bi_col[bi_col >= 0]])
         n = len(starts) - 1
+        if _jit.ENABLED:  # each column counts once per occurrence: rows of one 1.0
+            order = np.argsort(rows, kind="stable")
+            ones = np.arange(len(vocabulary) + 1, dtype=np.int64)
+            ptr, found, data = _jit.sum_rows(rows[order], cols[order], ones, ones[:-1],
+                                             np.ones(len(vocabulary)), n, len(vocabulary))
+            return sparse.csr_matrix((data, found, ptr), shape=(n, len(vocabulary)))
         counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
                                    shape=(n, len(vocabulary))).tocsr()  # fmt: skip
         counts.sum_duplicates()

@@ -273,23 +273,26 @@ def classify(texts, langs=None, *, n_jobs: int = 1) -> pd.DataFrame:
 def _classify_rows(series: pd.Series, given: list) -> pd.DataFrame:
     """:func:`classify` of one process's share of the rows."""
     lang = row_languages(series, given)
+    texts = series.tolist()
+    rows = [i for i, code in enumerate(lang) if code != UNDETERMINED]
     out = pd.DataFrame({"lang": pd.Series(lang, index=series.index, dtype=object)})
+    model = default_model() if rows else None
+    features = None if model is None else model._features(
+        [texts[i] for i in rows], [lang[i] for i in rows], fit=False)
+    tops = []
     for target in TARGETS:
         dtype = pd.CategoricalDtype(list(LABELS[target]), ordered=target == "severity")
-        out[target] = pd.Series(pd.NA, index=series.index, dtype=dtype)
+        codes = np.full(len(texts), -1, dtype=np.int64)
+        if model is not None:
+            fitted = model.models_[target]
+            proba = fitted.predict_proba(features)
+            best = fitted.classes_[proba.argmax(axis=1)]  # the first of equal ones, as idxmax
+            if target == "severity":
+                best = [int(v) for v in best]
+            codes[rows] = dtype.categories.get_indexer(best)
+            tops.append(proba.max(axis=1))
+        out[target] = pd.Categorical.from_codes(codes, dtype=dtype)
     out["confidence"] = np.nan
-    usable = (out["lang"] != UNDETERMINED).to_numpy()
-    if usable.any():
-        frame = pd.DataFrame({"text": series[usable].to_numpy(),
-                              "lang": out["lang"][usable].to_numpy()})  # fmt: skip
-        proba = default_model().predict_proba(frame)
-        rows = np.flatnonzero(usable)
-        tops = []
-        for target, table in proba.items():
-            labels = table.idxmax(axis=1).to_numpy()
-            values = [int(v) for v in labels] if target == "severity" else list(labels)
-            column = out.columns.get_loc(target)
-            out.iloc[rows, column] = pd.Categorical(values, dtype=out[target].dtype)
-            tops.append(table.max(axis=1).to_numpy())
+    if tops:
         out.iloc[rows, out.columns.get_loc("confidence")] = np.mean(tops, axis=0).round(4)
     return out

@@ -249,19 +249,19 @@ def _closing_questions_beaten(start, end, size, section, number) -> np.ndarray:
     b = np.flatnonzero(section == number.get("negative_question", -1))
     if not len(a) or not len(b):
         return beaten
-    # every (open offer, negative question) pair that overlaps: few per batch
-    order = b[np.argsort(start[b], kind="stable")]
-    for i in a:
-        lo = np.searchsorted(start[order], start[i] - 64)  # cues are far shorter than 64 words
-        for j in order[lo:]:
-            if start[j] > end[i]:
-                break
-            if end[j] < start[i]:
-                continue
-            mine = (end[i] - start[i], size[i])
-            theirs = (end[j] - start[j], size[j])
-            if theirs > mine:
-                beaten[i] = True
-            elif mine > theirs:
-                beaten[j] = True
+    b = b[np.argsort(start[b], kind="stable")]
+    # candidates for each open offer: negative questions starting from a cue length before
+    # it (cues are far shorter than 64 words) up to its end; then keep those that overlap
+    lo = np.searchsorted(start[b], start[a] - 64)
+    hi = np.searchsorted(start[b], end[a], side="right")
+    n = np.maximum(hi - lo, 0)
+    i = np.repeat(a, n)
+    j = b[np.repeat(lo, n) + np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)]
+    overlap = end[j] >= start[i]
+    i, j = i[overlap], j[overlap]
+    span_i, span_j = end[i] - start[i], end[j] - start[j]
+    j_longer = (span_j > span_i) | ((span_j == span_i) & (size[j] > size[i]))
+    i_longer = (span_i > span_j) | ((span_i == span_j) & (size[i] > size[j]))
+    beaten[i[j_longer]] = True
+    beaten[j[i_longer]] = True
     return beaten
