@@ -23,6 +23,7 @@ module gives the same hits for a whole batch, fast by design rather than by tuni
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -36,9 +37,12 @@ from complaintlab._cues import _KEY, Lexicon, _fits, _token_forms
 from complaintlab.text import _TOKENIZER
 
 SEP = "\x00"  # the separator token: texts that contain one go the slow way
+#: Held while a batch is encoded, matched and turned into features: the caches are shared, so
+#: threads (Dask's threaded scheduler, a web server) take turns instead of corrupting them.
+LOCK = threading.RLock()
 _TOKENIZER.tokenize("")  # compiles nltk's pattern (with the ``regex`` module, not ``re``)
 _FINDALL = _TOKENIZER._regexp.findall
-_MAX_CHUNKS = 2_000_000  # forget the chunk cache beyond this many entries (memory stays flat)
+_MAX_CHUNKS = 500_000  # empty the chunk cache beyond this many entries (tokens are kept)
 
 
 #: :func:`complaintlab.text.normalize` for a str and a checked language, minus the checks.
@@ -159,15 +163,16 @@ class _Chunks:
         missing = np.flatnonzero(found < 0)
         if len(missing):
             chunks = [joined[starts[k] : ends[k]] for k in missing]
-            self._add(dict.fromkeys(chunks), table, tokens)
+            first = dict(zip(reversed(chunks), reversed(missing.tolist()), strict=True))
+            self._add(first, table, tokens)  # each distinct new chunk once
+            numbers = np.fromiter(map(self.number.__getitem__, chunks), dtype=np.int64,
+                                  count=len(chunks))  # fmt: skip
+            found[missing] = numbers
             if len(self.second) < len(self.ragged):
                 self.second = np.concatenate(
                     [self.second, np.zeros(len(self.ragged) - len(self.second), np.int64)])
-            for k, chunk in zip(missing, chunks, strict=True):
-                number = self.number[chunk]
-                first, second = _jit.hashes(points[starts[k] : ends[k]])
-                self.index[first], self.second[number] = number, second
-                found[k] = number
+            at = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+            _jit.register(points, starts[at], ends[at], found[at], self.index, self.second)
         return found
 
 
@@ -250,12 +255,11 @@ class CompiledLexicon:
         self._col = np.full(self.n_keys, -1, dtype=np.int64)
         self._col[later] = np.arange(len(later))
         self._root = np.full(self.n_keys, -1, dtype=np.int64)
-        self._edges = np.full((len(parents), len(later)), -1, dtype=np.int32)
         for (parent, k), child in children.items():
-            if parent:
-                self._edges[self._row[parent], self._col[k]] = child
-            else:
+            if not parent:
                 self._root[k] = child
+        self._children = children
+        self._dense: np.ndarray | None = None  # built when the numpy walk first needs it
         # the same edges as compact sorted lists per node, for the compiled walk (the dense
         # table is megabytes; these fit in a processor's cache)
         edges = sorted((parent, self._col[k], child) for (parent, k), child in children.items()
@@ -312,6 +316,18 @@ class CompiledLexicon:
 
     def has_children(self, nodes: np.ndarray) -> np.ndarray:
         return self._row[nodes] >= 0
+
+    @property
+    def _edges(self) -> np.ndarray:
+        """The dense edge table of the numpy walk: child per (node row, key column)."""
+        if self._dense is None:
+            rows, cols = int(self._row.max()) + 1, int(self._col.max()) + 1
+            dense = np.full((max(rows, 1), max(cols, 1)), -1, dtype=np.int32)
+            for (parent, k), child in self._children.items():
+                if parent:
+                    dense[self._row[parent], self._col[k]] = child
+            self._dense = dense
+        return self._dense
 
     def step(self, nodes: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """The child of each node (one with children) along each later-word key column."""

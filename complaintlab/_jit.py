@@ -95,6 +95,14 @@ if ENABLED:
         return np.int64(h1), np.int64(h2)
 
     @numba.njit(cache=True)
+    def register(points, starts, ends, numbers, index, second):  # pragma: no cover
+        """Add chunks (spans of ``points``) with their numbers to the hash index."""
+        for i in range(len(starts)):
+            first, other = hashes(points[starts[i] : ends[i]])
+            index[first] = numbers[i]
+            second[numbers[i]] = other
+
+    @numba.njit(cache=True)
     def walk(ids, roots, later, edge_ptr, edge_col, edge_child, cue_ptr, cue_flat,
              cap):  # pragma: no cover - compiled
         """Every cue hit (start, end, cue) of the encoded batch: the trie walk of

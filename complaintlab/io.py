@@ -3,7 +3,9 @@
 :func:`score_file` reads ``chunksize`` rows at a time, runs :func:`complaintlab.tone.score`
 (``task="tone"``) or :func:`complaintlab.taxonomy.classify` (``task="classify"``) on the text
 column, and writes each chunk's rows with the added columns as soon as they are scored, so a
-file of any size runs in memory bounded by the chunk size. The ``complaintlab tone`` and
+file of any size is never held in memory: the rows in memory are bounded by the chunk size
+(the scorers' caches of words seen grow with the vocabulary; measured peaks are in
+``benchmarks/RESULTS.md``). The ``complaintlab tone`` and
 ``complaintlab classify`` commands are this function.
 
 Bad input never stops the run and is never dropped silently. Each bad row is named by its
@@ -57,6 +59,9 @@ TASKS = {
     "classify": ("lang", "category", "complainant_type", "severity", "confidence"),
 }  # fmt: skip
 
+# CSV rows end in CR LF (RFC 4180): then a text holding a bare CR is quoted too, which the
+# csv module does not do when rows end in LF alone (the row would split when read back)
+_EOL = "\r\n"
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # as complaintlab.export.neutralize_cell
 _BLOCK = 1 << 20  # bytes decoded at a time
 _SHOWN = 10  # bad rows named in a ScoreFileError
@@ -290,27 +295,55 @@ def score_file(
                 if writer is None:
                     writer = _writer(dst, out_format, out_compression, neutralize)
                 writer.write(result)
+                done(len(result))
+
+            def done(rows: int) -> None:
                 sink.flush()
-                report.rows_written += len(result)
+                report.rows_written += rows
                 if bar is not None:
                     bar.n = report.rows_read
                     bar.refresh()
 
+            def collect(item) -> None:
+                nonlocal writer
+                frame, texts, future = item
+                if not rendered:
+                    finish(frame, texts, future.result())
+                    return
+                empty, undetermined, rows, text = future.result()
+                report.empty_text += empty
+                report.undetermined += undetermined
+                if writer is None:
+                    writer = _writer(dst, out_format, out_compression, neutralize)
+                writer.write_text(text)
+                done(rows)
+
             # n_jobs > 1: whole chunks go to worker processes, a few ahead, while this
-            # process reads the next ones and writes the finished ones in order
+            # process reads the next ones and writes the finished ones in order; for CSV
+            # output the workers also render the rows, so this process only copies text
+            rendered = out_format in ("csv", "tsv")
+            sep_out = "\t" if out_format == "tsv" else ","
             pending: collections.deque = collections.deque()
             for frame in chunks:
                 texts, langs = _columns(frame, text_column, lang_column)
-                if jobs == 1:
+                if jobs == 1 or (report.rows_written == 0 and not pending):
+                    # the first chunk is scored here: the workers, forked after it, start
+                    # with its lexicons, compiled code and word caches already loaded
                     finish(frame, texts, label(texts, langs))
                     continue
-                pending.append((frame, texts, submit(_score, jobs, task, texts, langs)))
+                if rendered:  # each column crosses to the worker once
+                    needed = list(dict.fromkeys([*plan["out"], text_column,
+                                                 *([lang_column] if lang_column else [])]))
+                    job = (_score_and_render, jobs, task, frame[needed], text_column,
+                           lang_column, plan["out"], names, added, sep_out, neutralize,
+                           not pending and writer is None)
+                else:
+                    job = (_score, jobs, task, texts, langs)
+                pending.append((frame, texts, submit(*job)))
                 if len(pending) > jobs:
-                    frame, texts, future = pending.popleft()
-                    finish(frame, texts, future.result())
+                    collect(pending.popleft())
             while pending:
-                frame, texts, future = pending.popleft()
-                finish(frame, texts, future.result())
+                collect(pending.popleft())
         writer.close()
         report.rejects_file = sink.close()
     except BaseException:
@@ -457,6 +490,23 @@ def _columns(frame: pd.DataFrame, text_column: str, lang_column: str | None):
 def _score(task: str, texts: pd.Series, langs: pd.Series | None) -> pd.DataFrame:
     """One chunk scored in one process (what a worker runs)."""
     return _task(task)[0](texts, langs)
+
+
+def _score_and_render(task: str, frame: pd.DataFrame, text_column: str, lang_column,
+                      out: list[str], names, added, sep: str, neutralize: bool,
+                      header: bool) -> tuple[int, int, int, str]:
+    """One chunk scored and written as CSV text, in a worker: (empty texts, undetermined,
+    rows, text)."""
+    from complaintlab.text import UNDETERMINED
+
+    texts, langs = _columns(frame, text_column, lang_column)
+    scored = _score(task, texts, langs)
+    result = pd.concat([frame[out], scored[list(names)].set_axis(added, axis=1)], axis=1)
+    if neutralize:
+        result = _neutralized(result)
+    text = result.to_csv(sep=sep, header=header, index=False, lineterminator=_EOL)
+    return (_count_empty(texts), int((scored["lang"] == UNDETERMINED).sum()), len(result),
+            text)  # fmt: skip
 
 
 def _count(report: ScoreReport, texts: pd.Series, scored: pd.DataFrame) -> None:
@@ -821,7 +871,12 @@ class _CsvWriter(_Output):
         if self.neutralize:
             frame = _neutralized(frame)
         frame.to_csv(self.handle, sep=self.sep, header=self.first, index=False,
-                     lineterminator="\n")  # fmt: skip
+                     lineterminator=_EOL)  # fmt: skip
+        self.first = False
+
+    def write_text(self, text: str) -> None:
+        """Rows already rendered (by a worker) with the same settings as :meth:`write`."""
+        self.handle.write(text)
         self.first = False
 
     def _close(self) -> None:
@@ -933,7 +988,7 @@ class _Rejects:
             return
         if self.handle is None:
             self.handle = open(self.path, "w", encoding="utf-8", newline="")
-            self.writer = csv.writer(self.handle, lineterminator="\n")
+            self.writer = csv.writer(self.handle, lineterminator=_EOL)
             self.writer.writerow(["row", "line", "reason", "record"])
         for item in self.pending:
             self.writer.writerow([neutralize_cell(v) for v in item] if self.neutralize else item)

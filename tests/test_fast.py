@@ -153,3 +153,30 @@ def test_score_and_classify_with_two_processes_equal_one():
     from complaintlab.taxonomy import classify
 
     pd.testing.assert_frame_equal(classify(texts, n_jobs=2), classify(texts))
+
+
+def test_a_refitted_model_predicts_with_its_new_vocabulary():
+    from complaintlab.taxonomy import TaxonomyClassifier
+
+    data = load_complaints()
+    X, y = data[["text", "lang"]].astype(object), data[["category"]].astype(object)
+    model = TaxonomyClassifier().fit(X.iloc[::2], y.iloc[::2])
+    first = model.predict(X.head(20))
+    model.fit(X, y)  # a new vocabulary: the batch caches of the first fit must not be used
+    assert model.predict(X.head(20)).shape == first.shape
+    fast = model._features(X["text"].head(50).tolist(), X["lang"].head(50).tolist(), False)
+    slow = model._text_features(X["text"].head(50).tolist(), X["lang"].head(50).tolist(), False)
+    assert (fast != slow).nnz == 0
+
+
+def test_threads_scoring_at_once_get_what_one_thread_gets():
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"Sorry about order {i}, we will call you tomorrow about ticket X{i}Q"
+             for i in range(4_000)]  # fmt: skip
+    parts = [texts[i::4] for i in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda part: score(part, ["en"] * len(part)), parts))
+    for part, got in zip(parts, together, strict=True):
+        expected = np.array([[reply_features(t, "en")[f] for f in FEATURES] for t in part[:200]])
+        assert (got[list(FEATURES)].to_numpy()[:200] == expected).all() and len(got) == len(part)

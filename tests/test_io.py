@@ -380,3 +380,15 @@ def test_report_and_progress_bar(tmp_path, capsys):
     assert "tone" in capsys.readouterr().err  # the bar's label
     text = str(report)
     assert "4 read, 3 written" in text and "row 4 (line 5): rejected: ragged row" in text
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_bare_carriage_return_in_a_text_is_quoted_and_reads_back(tmp_path, jobs):
+    rows = ["id,text", '1,"Sorry\rwe will call you tomorrow"', "2,Thanks"]
+    rows += [f"{i},Reply number {i}" for i in range(3, 12)]
+    (tmp_path / "in.csv").write_text("\n".join(rows) + "\n", encoding="utf-8", newline="")
+    score_file(tmp_path / "in.csv", tmp_path / "out.csv", "text", "tone", progress=False,
+               n_jobs=jobs, chunksize=4)  # fmt: skip
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert out["id"].tolist() == [str(i) for i in range(1, 12)]
+    assert out.loc[0, "text"] == "Sorry\rwe will call you tomorrow"

@@ -231,10 +231,15 @@ class ModelCache:
 
     def __init__(self, model):
         self.model = weakref.proxy(model)
+        self._fitted = (id(model.chars_), id(model.words_))
         self._chars: dict[str, _Rows] = {}
         self._unigram: dict[str, np.ndarray] = {}
         self._bigrams: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
         self._analyzer = None if model.chars_ is None else model.chars_.build_analyzer()
+
+    def fits(self, model) -> bool:
+        """Whether ``model`` still has the vectorisers this cache was built for."""
+        return self._fitted == (id(model.chars_), id(model.words_))
 
     def char_counts(self, words: np.ndarray, starts: np.ndarray, lang: str):
         rows = self._chars.setdefault(lang, _Rows(len(self.model.chars_.vocabulary_)))
@@ -321,8 +326,13 @@ def supported(model) -> bool:
 
 def features(model, texts: list[str], lang: str) -> sparse.csr_matrix:
     """The fitted model's feature matrix for texts of one language (no NUL in them)."""
+    with fc.LOCK:  # the caches are shared: one batch at a time
+        return _features(model, texts, lang)
+
+
+def _features(model, texts: list[str], lang: str) -> sparse.csr_matrix:
     cache_ = _CACHES.get(model)
-    if cache_ is None:
+    if cache_ is None or not cache_.fits(model):  # new, or refitted since
         cache_ = _CACHES[model] = ModelCache(model)
     words, word_starts = encode_words(texts, lang)
     ids = tokens_of(words, lang)

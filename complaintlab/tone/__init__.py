@@ -9,13 +9,25 @@
 - :mod:`complaintlab.tone.evaluate` — precision, recall and F1 per feature and language.
 """
 
-from complaintlab.tone import evaluate
 from complaintlab.tone.carp import STEPS, Carp, carp
 from complaintlab.tone.labels import definitions, heldout_replies
-from complaintlab.tone.model import TonePredictor
 from complaintlab.tone.rules import FEATURES, Evidence
 from complaintlab.tone.scoring import DEFAULT_WEIGHTS, explain, score, tone_band, tone_score
 
 __all__ = ["DEFAULT_WEIGHTS", "FEATURES", "STEPS", "Carp", "Evidence", "TonePredictor", "carp",
            "definitions", "evaluate", "explain", "heldout_replies", "score", "tone_band",
            "tone_score"]  # fmt: skip
+
+
+def __getattr__(name: str):
+    # scikit-learn is imported only when the learned parts are asked for: scoring a file
+    # of replies does not need it (and stays a hundred megabytes smaller)
+    if name == "TonePredictor":
+        from complaintlab.tone.model import TonePredictor
+
+        return TonePredictor
+    if name == "evaluate":
+        import importlib
+
+        return importlib.import_module("complaintlab.tone.evaluate")
+    raise AttributeError(f"module 'complaintlab.tone' has no attribute {name!r}")

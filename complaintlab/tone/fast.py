@@ -154,6 +154,11 @@ def _prefix(flags: np.ndarray) -> np.ndarray:
 def batch_features(texts: list[str], lang: str) -> np.ndarray:
     """The twelve tone features of each text (one language, strs without NUL), as a
     boolean array with one row per text, columns in :data:`TONE_FEATURES` order."""
+    with fc.LOCK:  # the caches are shared: one batch at a time
+        return _batch_features(texts, lang)
+
+
+def _batch_features(texts: list[str], lang: str) -> np.ndarray:
     out = np.zeros((len(texts), len(TONE_FEATURES)), dtype=bool)
     if not texts:
         return out
