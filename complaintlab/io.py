@@ -36,6 +36,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
 import zipfile
 import zlib
@@ -767,9 +768,12 @@ def _jsonl_chunks(stream, source: str, codec: str, sep: str, chunksize: int, cho
             report.rejected.append((row, number, reason))
             sink.add(row, number, reason, line.rstrip("\r\n"))
             continue
+        record = {_clean(str(k)): _clean(_json_text(v)) for k, v in value.items()}
+        if altered is None and any(_LONE_SURROGATE.search(str(k)) or _LONE_SURROGATE.search(
+                _json_text(v)) for k, v in value.items()):  # fmt: skip
+            altered = "a \\u escape of half a character (a lone surrogate) became U+FFFD"
         if altered:
             report.altered.append((row, number, altered))
-        record = {str(k): _json_text(v) for k, v in value.items()}
         if wanted is not None and not subset and not header.issuperset(record):
             extra = [k for k in record if k not in header]
             report.altered.append((row, number, f"keys {extra} are not columns of the first "
@@ -788,6 +792,15 @@ def _jsonl_chunks(stream, source: str, codec: str, sep: str, chunksize: int, cho
     report.rows_read = row
     if records or not report.rows_written:
         yield chunk()
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """``text`` with lone surrogates (from JSON escapes such as "\\ud83d" alone), which no
+    file encoding can store, replaced by U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
 
 
 def _json_text(value) -> str:

@@ -392,3 +392,17 @@ def test_a_bare_carriage_return_in_a_text_is_quoted_and_reads_back(tmp_path, job
     out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     assert out["id"].tolist() == [str(i) for i in range(1, 12)]
     assert out.loc[0, "text"] == "Sorry\rwe will call you tomorrow"
+
+
+def test_a_lone_surrogate_escape_in_json_lines_is_replaced_and_listed(tmp_path):
+    lines = ['{"id": 1, "text": "sorry \\ud83d we will call you tomorrow"}',
+             '{"id": 2, "text": "Thanks"}']  # fmt: skip
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = score_file(tmp_path / "in.jsonl", tmp_path / "out.csv", "text", "tone",
+                        progress=False)  # fmt: skip
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert out["id"].tolist() == ["1", "2"]
+    assert out.loc[0, "text"] == "sorry \ufffd we will call you tomorrow"
+    assert [(row, reason.startswith("a \\u escape")) for row, _, reason in report.altered] == [
+        (1, True)]
+    assert report.rows_written == 2
