@@ -107,18 +107,37 @@ def fetch_cfpb(dest: str | os.PathLike, *, url: str = CFPB_URL, sha256: str | No
                                 f"expected {sha256}; the download was removed. CFPB rebuilds "
                                 "the export daily, so an old digest no longer matches")  # fmt: skip
         os.replace(part, target)
+        _validator(part).unlink(missing_ok=True)
     Path(f"{target}.sha256").write_text(f"{digest}  {name}\n", encoding="utf-8")
     print(f"{target}: sha256 {digest}", file=sys.stderr)
     return target
 
 
+def _validator(part: Path) -> Path:
+    """Where the server's ETag (or Last-Modified) of a partial download is kept."""
+    return part.with_name(part.name + ".validator")
+
+
 def _download(url: str, part: Path, dest: Path, progress: bool | None, timeout: float) -> str:
-    """Bring ``part`` to the complete file, resuming it if it exists; its SHA-256 digest."""
+    """Bring ``part`` to the complete file, resuming it if it exists; its SHA-256 digest.
+
+    A resumed request carries ``If-Range`` with the validator the server gave when the
+    download began, so a file rebuilt since (CFPB rebuilds the export daily) comes back whole
+    instead of being appended to the old one's start."""
     have = part.stat().st_size if part.is_file() else 0
-    response = _open(url, part, have, dest, timeout)
+    known = _validator(part)
+    validator = known.read_text(encoding="utf-8").strip() if have and known.is_file() else None
+    response = _open(url, part, have, dest, timeout, validator)
     if response is None:  # the server says the .part file is already complete
         return _sha256_of(part)
     with response:
+        if response.status == 200 or not have:  # a new download: remember what it is
+            given = response.headers.get("ETag") or response.headers.get("Last-Modified")
+            dest.mkdir(parents=True, exist_ok=True)
+            if given:
+                known.write_text(given, encoding="utf-8")
+            else:
+                known.unlink(missing_ok=True)
         if response.status == 206 and (not have or _range_start(response) != have):
             part.unlink(missing_ok=True)  # a range we did not ask for: start again
             response.close()
@@ -147,13 +166,16 @@ def _download(url: str, part: Path, dest: Path, progress: bool | None, timeout: 
     return hasher.hexdigest()
 
 
-def _open(url: str, part: Path, have: int, dest: Path, timeout: float):
+def _open(url: str, part: Path, have: int, dest: Path, timeout: float,
+          validator: str | None = None):  # fmt: skip
     """The server's response, asking for the bytes after ``have``; None if there are none."""
     from complaintlab import __version__
 
     request = urllib.request.Request(url, headers={"User-Agent": f"complaintlab/{__version__}"})
     if have:
         request.add_header("Range", f"bytes={have}-")
+        if validator:  # the rest only if the file is still the one we began
+            request.add_header("If-Range", validator)
     try:
         return urllib.request.urlopen(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
@@ -162,7 +184,7 @@ def _open(url: str, part: Path, have: int, dest: Path, timeout: float):
             if size and int(size.group(1)) == have:
                 return None
             part.unlink()
-            return _open(url, part, 0, dest, timeout)
+            return _open(url, part, 0, dest, timeout)  # a new download, new validator
         raise FetchError(f"{url}: the server answered HTTP {exc.code} ({exc.reason})") from exc
     except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", None) or exc

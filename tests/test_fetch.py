@@ -27,20 +27,24 @@ class Handler(BaseHTTPRequestHandler):
         if not self.path.endswith(".zip"):
             self.send_error(404)
             return
+        payload = server.payload
         start = 0
-        if wanted and server.ranges:
+        same = self.headers.get("If-Range") in (None, server.etag)  # else: the whole new file
+        if wanted and server.ranges and same:
             start = int(re.fullmatch(r"bytes=(\d+)-", wanted).group(1))
-            if start >= len(PAYLOAD):
+            if start >= len(payload):
                 self.send_response(416)
-                self.send_header("Content-Range", f"bytes */{len(PAYLOAD)}")
+                self.send_header("Content-Range", f"bytes */{len(payload)}")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
             self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")
+            self.send_header("Content-Range", f"bytes {start}-{len(payload) - 1}/{len(payload)}")
         else:
             self.send_response(200)
-        body = PAYLOAD[start:]
+        if server.etag:
+            self.send_header("ETag", server.etag)
+        body = payload[start:]
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body if server.stop_after is None else body[: server.stop_after])
@@ -53,6 +57,7 @@ class Handler(BaseHTTPRequestHandler):
 def server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.ranges, httpd.stop_after, httpd.requests = True, None, []
+    httpd.payload, httpd.etag = PAYLOAD, None
     httpd.url = f"http://127.0.0.1:{httpd.server_port}/ccdb/complaints.csv.zip"
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -136,3 +141,15 @@ def test_offline_says_how_to_download_by_hand(tmp_path):
     assert message.startswith("could not reach 127.0.0.1")
     assert f"curl -LO {url}" in message and "load_cfpb" in message
     assert not (tmp_path / "data").exists()
+
+
+def test_a_file_rebuilt_since_the_part_began_is_downloaded_whole(server, tmp_path):
+    server.etag, server.stop_after = '"monday"', 50_000
+    with pytest.raises(FetchError, match="run again to resume"):
+        fetch_cfpb(tmp_path, url=server.url, progress=False)
+    rebuilt = bytes(reversed(PAYLOAD))  # the export of the next day
+    server.payload, server.etag, server.stop_after = rebuilt, '"tuesday"', None
+    path = fetch_cfpb(tmp_path, url=server.url, progress=False)
+    assert server.requests[-1] == "bytes=50000-"  # asked to resume, with If-Range "monday"
+    assert path.read_bytes() == rebuilt  # not Monday's start glued to Tuesday's end
+    assert not (tmp_path / "complaints.csv.zip.part.validator").exists()
