@@ -575,6 +575,10 @@ def _lines(stream, codec: str, source: str, bad: deque) -> Iterator[str]:
             raise DatasetError(source, [f"cannot read after line {line} ({exc})"]) from exc
         end = not data
         data = rest + data
+        if first and b"\r" in data and b"\n" not in data:
+            raise DatasetError(source, ["the lines end in CR alone (an old Mac export); "
+                                        "convert the line ends to LF or CR LF first, e.g. "
+                                        "tr '\\r' '\\n' < old.csv > new.csv"])  # fmt: skip
         cut = len(data) if end else data.rfind(b"\n") + 1
         if cut == 0 and not end:  # a line longer than a block: read on
             rest = data

@@ -406,3 +406,10 @@ def test_a_lone_surrogate_escape_in_json_lines_is_replaced_and_listed(tmp_path):
     assert [(row, reason.startswith("a \\u escape")) for row, _, reason in report.altered] == [
         (1, True)]
     assert report.rows_written == 2
+
+
+def test_a_file_whose_lines_end_in_cr_alone_gets_a_clear_error(tmp_path):
+    (tmp_path / "in.csv").write_bytes(b"id,text\r1,Thanks\r2,Sorry\r")
+    with pytest.raises(DatasetError, match="end in CR alone"):
+        score_file(tmp_path / "in.csv", tmp_path / "out.csv", "text", "tone", progress=False)
+    assert not (tmp_path / "out.csv").exists()
