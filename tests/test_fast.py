@@ -180,3 +180,11 @@ def test_threads_scoring_at_once_get_what_one_thread_gets():
     for part, got in zip(parts, together, strict=True):
         expected = np.array([[reply_features(t, "en")[f] for f in FEATURES] for t in part[:200]])
         assert (got[list(FEATURES)].to_numpy()[:200] == expected).all() and len(got) == len(part)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_batch_style_equals_the_plain_definition(lang, engine):
+    odd = ["", "WHY?!", "a!!b??", "𐐀𐐨 ДА нет 😀😀 ﬁ", "x" * 3000, "Ⅻ ǅ ß İ",
+           "\u2028 spaced\u00a0words \t"]  # fmt: skip
+    texts = [*_texts(lang)[:300], *odd]
+    assert np.array_equal(taxonomy_fast.style(texts), taxonomy_fast.plain_style(texts))

@@ -173,13 +173,13 @@ def _letter_tables() -> tuple[np.ndarray, np.ndarray]:
 
 
 def style(texts: list[str]) -> np.ndarray:
-    """The five style columns of :func:`complaintlab.taxonomy.model._style`, for a batch."""
+    """:func:`plain_style` of a batch: the same numbers, counted with compiled code."""
     n = len(texts)
     out = np.zeros((n, 5), dtype=float)
     if not n:
         return out
     if not _jit.ENABLED:
-        return _style_numpy(texts)
+        return plain_style(texts)
     cased_table, upper_table = _letter_tables()
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -189,36 +189,25 @@ def style(texts: list[str]) -> np.ndarray:
     out[:, 0], out[:, 1], out[:, 2] = np.log1p(bangs), np.log1p(asks), caps
     out[:, 3], out[:, 4] = np.log1p(words) / 5, loud
     for i in np.flatnonzero(beyond):  # letters beyond the tables (rare): the plain way
-        out[i] = _style_numpy([texts[i]])[0]
+        out[i] = plain_style([texts[i]])[0]
     return out
 
 
-def _style_numpy(texts: list[str]) -> np.ndarray:
-    n = len(texts)
-    out = np.zeros((n, 5), dtype=float)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    owner = np.repeat(np.arange(n), lengths)
-    cased_table, upper_table = _letter_tables()
-    small = points < _LIMIT
-    safe = np.where(small, points, 0)
-    cased = cased_table[safe] & small
-    upper = upper_table[safe] & small
-    counts = np.bincount(owner[cased], minlength=n).astype(float)
-    uppers = np.bincount(owner[upper], minlength=n).astype(float)
-    for i in np.unique(owner[~small]):  # letters beyond the tables (rare): one by one
-        big = [chr(p) for p in points[owner == i] if p >= _LIMIT]
-        letters = [c for c in big if c.isalpha() and c.lower() != c.upper()]
-        counts[i] += len(letters)
-        uppers[i] += sum(c.isupper() for c in letters)
-    caps = np.divide(uppers, counts, out=np.zeros(n), where=counts > 0)
-    bangs = np.fromiter(map(str.count, texts, ["!"] * n), dtype=float, count=n)
-    asks = np.fromiter(map(str.count, texts, ["?"] * n), dtype=float, count=n)
-    words = np.fromiter(map(len, map(str.split, texts)), dtype=float, count=n)
-    loud = np.fromiter((("!!" in t or "?!" in t) for t in texts), dtype=float, count=n)
-    out[:, 0], out[:, 1], out[:, 2] = np.log1p(bangs), np.log1p(asks), caps
-    out[:, 3], out[:, 4] = np.log1p(words) / 5, loud
-    return out
+def plain_style(texts) -> np.ndarray:
+    """Shouting, questions, length: what a writer's manner shows beyond the words.
+
+    The definition, one text at a time: "!" and "?" counts (log1p), the share of capitals
+    among cased letters, the number of words (log1p, over 5), and "!!" or "?!". :func:`style`
+    computes the same numbers for a batch with compiled code.
+    """
+    rows = []
+    for t in texts:
+        cased = [c for c in t if c.isalpha() and c.lower() != c.upper()]
+        caps = sum(c.isupper() for c in cased) / len(cased) if cased else 0.0
+        loud = float("!!" in t or "?!" in t)
+        rows.append([np.log1p(t.count("!")), np.log1p(t.count("?")), caps,
+                     np.log1p(len(t.split())) / 5, loud])  # fmt: skip
+    return np.asarray(rows, dtype=float).reshape(len(rows), 5)
 
 
 # --- the model's blocks -------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import numpy as np
@@ -74,18 +73,6 @@ def _stems(tokens: list[str], lang: str) -> str:
     if lang not in LANGUAGES:
         return " ".join(tokens)
     return " ".join(_stem(w, lang) for w in tokens)  # cached, language already checked
-
-
-def _style(texts) -> np.ndarray:
-    """Shouting, questions, length: what a writer's manner shows beyond the words."""
-    rows = []
-    for t in texts:
-        cased = [c for c in t if c.isalpha() and c.lower() != c.upper()]
-        caps = sum(c.isupper() for c in cased) / len(cased) if cased else 0.0
-        loud = float(bool(re.search(r"!{2,}|\?!", t)))
-        rows.append([np.log1p(t.count("!")), np.log1p(t.count("?")), caps,
-                     np.log1p(len(t.split())) / 5, loud])  # fmt: skip
-    return np.asarray(rows, dtype=float).reshape(len(rows), 5)
 
 
 class TaxonomyClassifier(BaseEstimator, ClassifierMixin):
@@ -160,7 +147,7 @@ class TaxonomyClassifier(BaseEstimator, ClassifierMixin):
         normal = [normalize(t, lang) for t, lang in zip(texts, known, strict=True)]
         tokens = [tokenize(t, lang, normalized=True) for t, lang in zip(normal, known, strict=True)]
         stems = [_stems(toks, lang) for toks, lang in zip(tokens, langs, strict=True)]
-        style = _style(texts)
+        style = fast.plain_style(texts)
         cues = None
         if self.use_cues:
             cues = np.log1p(RuleClassifier().features(texts, langs, tokens))
