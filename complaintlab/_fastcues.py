@@ -43,6 +43,7 @@ LOCK = threading.RLock()
 _TOKENIZER.tokenize("")  # compiles nltk's pattern (with the ``regex`` module, not ``re``)
 _FINDALL = _TOKENIZER._regexp.findall
 _MAX_CHUNKS = 500_000  # empty the chunk cache beyond this many entries (tokens are kept)
+_WIDE = 4  # trie nodes with this many children get a dense row in the compiled walk
 
 
 #: :func:`complaintlab.text.normalize` for a str and a checked language, minus the checks.
@@ -87,6 +88,8 @@ class TokenTable:
             found = cache.numbers_jit(joined, self, tokens)
         else:
             found = cache.numbers(joined.split(), self, tokens)
+        if _jit.ENABLED:
+            return _jit.gather(found, cache.ragged._ptr, cache.ragged._flat)
         ids = cache.ragged.take(found)
         ids = np.concatenate([[0, 0], ids, [0, 0]]).astype(np.int32, copy=False)
         separators = np.flatnonzero(ids == 0)
@@ -134,11 +137,13 @@ class _Chunks:
     def __init__(self):
         self.number: dict[str, int] = {SEP: 0}
         self.ragged = Ragged([[0]])
-        self.index = _jit.new_index() if _jit.ENABLED else None
+        self.index = _jit.ChunkIndex() if _jit.ENABLED else None
         self.second = np.zeros(1, dtype=np.int64)
         if _jit.ENABLED:
-            first, second = _jit.hashes(np.array([ord(SEP)], dtype=np.uint32))
-            self.index[first], self.second[0] = 0, second
+            point = np.array([ord(SEP)], dtype=np.uint32)
+            self.index.used += 1
+            _jit.register(point, np.zeros(1, np.int64), np.ones(1, np.int64),
+                          np.zeros(1, np.int64), self.index.keys, self.index.values, self.second)
 
     def _add(self, chunks, table: TokenTable, tokens) -> None:
         rows = []
@@ -159,7 +164,9 @@ class _Chunks:
     def numbers_jit(self, joined: str, table: TokenTable, tokens) -> np.ndarray:
         """:meth:`numbers` of ``joined.split()``, found by hashes in compiled code."""
         points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        found, starts, ends = _jit.chunk_numbers(points, _jit.SPACES, self.index, self.second)
+        index = self.index
+        found, starts, ends = _jit.chunk_numbers(points, _jit.SPACES, index.keys, index.values,
+                                                 self.second)  # fmt: skip
         missing = np.flatnonzero(found < 0)
         if len(missing):
             chunks = [joined[starts[k] : ends[k]] for k in missing]
@@ -172,7 +179,10 @@ class _Chunks:
                 self.second = np.concatenate(
                     [self.second, np.zeros(len(self.ragged) - len(self.second), np.int64)])
             at = np.fromiter(first.values(), dtype=np.int64, count=len(first))
-            _jit.register(points, starts[at], ends[at], found[at], self.index, self.second)
+            index.reserve(len(at))
+            index.used += len(at)
+            _jit.register(points, starts[at], ends[at], found[at], index.keys, index.values,
+                          self.second)  # fmt: skip
         return found
 
 
@@ -268,6 +278,16 @@ class CompiledLexicon:
         self._edge_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._edge_col = np.array([c for _, c, _ in edges], dtype=np.int64)
         self._edge_child = np.array([c for _, _, c in edges], dtype=np.int64)
+        # nodes with many children ("you", "we") also get a row of child per key column: a
+        # look-up instead of a binary search where the walk spends most of its time
+        wide = np.flatnonzero(counts >= _WIDE)
+        self._wide_row = np.full(self.n_nodes, -1, dtype=np.int64)
+        self._wide_row[wide] = np.arange(len(wide))
+        small = np.int16 if self.n_nodes <= np.iinfo(np.int16).max else np.int32
+        self._wide = np.full((len(wide), max(len(later), 1)), -1, dtype=small)
+        for parent, col, child in edges:
+            if self._wide_row[parent] >= 0:
+                self._wide[self._wide_row[parent], col] = child
         counts = np.zeros(self.n_nodes, dtype=np.int64)
         for node, cues in node_cues.items():
             counts[node] = len(cues)
@@ -373,7 +393,8 @@ def match_batch(lex: CompiledLexicon, ids: np.ndarray) -> Hits:
         cap = 2 * len(ids) + 16
         while True:
             start, end, cue, count = _jit.walk(ids, roots, later, lex._edge_ptr, lex._edge_col,
-                                               lex._edge_child, lex.cue_ptr, lex.cue_flat, cap)
+                                               lex._edge_child, lex._wide_row, lex._wide,
+                                               lex.cue_ptr, lex.cue_flat, cap)  # fmt: skip
             if count <= cap:
                 return Hits(start, end, cue)
             cap = count

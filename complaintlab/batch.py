@@ -44,10 +44,9 @@ def _uniform(texts: list, given: list) -> list[str] | None:
     if not isinstance(code, str) or not code.strip():
         return None
     code = row_language("x", code)
-    blank = [not n for n in map(len, map(str.strip, texts))]
-    if not any(blank):
+    if all(texts) and not any(map(str.isspace, texts)):
         return [code] * len(texts)
-    return [UNDETERMINED if empty else code for empty in blank]
+    return [UNDETERMINED if not t or t.isspace() else code for t in texts]
 
 
 def text_batch(texts, langs, func: str, *, resolve: bool = True) -> tuple[pd.Series, list]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -188,3 +190,71 @@ def test_batch_style_equals_the_plain_definition(lang, engine):
            "\u2028 spaced\u00a0words \t"]  # fmt: skip
     texts = [*_texts(lang)[:300], *odd]
     assert np.array_equal(taxonomy_fast.style(texts), taxonomy_fast.plain_style(texts))
+
+
+def test_stacked_probabilities_equal_scikit_learns_bit_for_bit():
+    from complaintlab.taxonomy.model import _stacked
+
+    model = default_model()
+    data = load_complaints()
+    texts, langs = data["text"].astype(str).tolist(), data["lang"].astype(str).tolist()
+    features = model._features(texts, langs, fit=False)
+    got = _stacked(model).proba(features)
+    assert set(got) == set(model.models_) and _stacked(model).weights is not None
+    for target, fitted in model.models_.items():
+        assert np.array_equal(got[target], fitted.predict_proba(features)), target
+
+
+def test_stacked_probabilities_fall_back_to_scikit_learn_for_two_classes():
+    from complaintlab.taxonomy import TaxonomyClassifier
+    from complaintlab.taxonomy.model import _stacked
+
+    data = load_complaints()
+    X = data[["text", "lang"]].astype(object)
+    y = pd.DataFrame({"severity": (data["severity"].astype(int) >= 3).astype(str),
+                      "category": data["category"].astype(str)})  # fmt: skip
+    model = TaxonomyClassifier().fit(X, y)
+    stacked = _stacked(model)
+    assert "severity" not in stacked.plain and "category" in stacked.plain
+    features = model._features(X["text"].tolist(), X["lang"].tolist(), fit=False)
+    got = stacked.proba(features)
+    for target, fitted in model.models_.items():
+        assert np.array_equal(got[target], fitted.predict_proba(features)), target
+    model.fit(X, y[["category"]])  # refitted: new coefficients, not the kept product
+    assert _stacked(model) is not stacked and list(_stacked(model).proba(features)) == [
+        "category"]
+
+
+@pytest.mark.skipif(not _jit.ENABLED, reason="numba is not installed")
+def test_chunk_index_finds_every_key_after_growing():
+    rng = np.random.default_rng(0)
+    keys = rng.integers(-(2**62), 2**62, size=20_000)
+    index = _jit.ChunkIndex(size=16)
+    for part in np.array_split(np.arange(len(keys)), 7):
+        index.reserve(len(part))
+        index.used += len(part)
+        for k in part:
+            _jit.put(index.keys, index.values, keys[k], k)
+    assert len(index.keys) >= 2 * len(keys)
+    found = [_jit.find(index.keys, index.values, key) for key in keys[::97]]
+    assert found == list(range(0, len(keys), 97))
+    assert _jit.find(index.keys, index.values, np.int64(12345)) == -1
+
+
+@pytest.mark.skipif(not _jit.ENABLED, reason="numba is not installed")
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(-1, 9), max_size=12), min_size=1, max_size=6),
+       st.integers(0, 2**32 - 1))
+def test_compiled_row_sums_equal_a_dense_sum_with_sorted_columns(texts, seed):
+    from scipy import sparse
+
+    matrix = sparse.random(10, 200, density=0.2, format="csr", random_state=seed)
+    rows = np.array([r for text in texts for r in text], dtype=np.int32)
+    starts = np.concatenate([[0], np.cumsum([len(text) for text in texts])]).astype(np.int64)
+    ptr, cols, data = _jit.sum_rows(starts, rows, matrix.indptr.astype(np.int64),
+                                    matrix.indices.astype(np.int64), matrix.data, 200)
+    got = sparse.csr_matrix((data, cols, ptr), shape=(len(texts), 200))
+    dense = matrix.toarray()
+    expected = np.array([dense[[r for r in text if r >= 0]].sum(axis=0) for text in texts])
+    assert np.allclose(got.toarray(), expected)
+    assert all((np.diff(cols[a:b]) > 0).all() for a, b in pairwise(ptr))

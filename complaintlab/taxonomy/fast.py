@@ -224,6 +224,7 @@ class ModelCache:
         self._chars: dict[str, _Rows] = {}
         self._unigram: dict[str, np.ndarray] = {}
         self._bigrams: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
+        self._pair_tables: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # for compiled code
         self._analyzer = None if model.chars_ is None else model.chars_.build_analyzer()
 
     def fits(self, model) -> bool:
@@ -236,15 +237,14 @@ class ModelCache:
         for word in table[len(rows) :]:
             grams = Counter(self._analyzer(word)) if word != fc.SEP else Counter()
             rows.add({vocabulary[g]: float(c) for g, c in grams.items() if g in vocabulary})
-        text = np.searchsorted(starts, np.arange(len(words)), side="right") - 1
-        real = words > 0
         n = len(starts) - 1
         if _jit.ENABLED:  # the sum of the words' rows, text by text, columns sorted
             matrix = rows.matrix()
-            ptr, cols, data = _jit.sum_rows(text[real], words[real].astype(np.int64),
-                                            matrix.indptr, matrix.indices, matrix.data, n,
-                                            rows.width)  # fmt: skip
+            ptr, cols, data = _jit.sum_rows(starts, words, matrix.indptr, matrix.indices,
+                                            matrix.data, rows.width)  # fmt: skip
             return sparse.csr_matrix((data, cols, ptr), shape=(n, rows.width))
+        text = np.searchsorted(starts, np.arange(len(words)), side="right") - 1
+        real = words > 0
         per_text = sparse.csr_matrix(
             (np.ones(int(real.sum())), (text[real], words[real])),
             shape=(n, len(rows)))  # fmt: skip
@@ -261,6 +261,17 @@ class ModelCache:
         self._extend(lang, vocabulary, stems)
         unigram = self._unigram[lang]
         codes, columns, _ = self._bigrams[lang]
+        n = len(starts) - 1
+        if _jit.ENABLED:  # counted text by text in compiled code
+            pairs = self._pair_tables.get(lang)
+            if pairs is None:
+                none = np.zeros(0, dtype=np.int64)
+                use = self.model.word_ngrams[1] >= 2 and len(codes)
+                pairs = self._pair_tables[lang] = _jit.table_of(codes, columns) if use else (
+                    none, none)  # fmt: skip
+            ptr, found, data = _jit.word_counts(ids, starts, stem_of, unigram, *pairs, _PAIR,
+                                                len(vocabulary))  # fmt: skip
+            return sparse.csr_matrix((data, found, ptr), shape=(n, len(vocabulary)))
         stem = stem_of[ids]
         real = stem >= 0
         kept = np.flatnonzero(real | (ids == 0))  # separators stay, so pairs stop at them
@@ -276,13 +287,6 @@ class ModelCache:
             bi_col[found] = columns[at[found]]
         rows = np.concatenate([text_all[uni_col >= 0], text_all[:-1][bi_col >= 0]])
         cols = np.concatenate([uni_col[uni_col >= 0], bi_col[bi_col >= 0]])
-        n = len(starts) - 1
-        if _jit.ENABLED:  # each column counts once per occurrence: rows of one 1.0
-            order = np.argsort(rows, kind="stable")
-            ones = np.arange(len(vocabulary) + 1, dtype=np.int64)
-            ptr, found, data = _jit.sum_rows(rows[order], cols[order], ones, ones[:-1],
-                                             np.ones(len(vocabulary)), n, len(vocabulary))
-            return sparse.csr_matrix((data, found, ptr), shape=(n, len(vocabulary)))
         counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
                                    shape=(n, len(vocabulary))).tocsr()  # fmt: skip
         counts.sum_duplicates()
@@ -316,10 +320,31 @@ def supported(model) -> bool:
 def features(model, texts: list[str], lang: str) -> sparse.csr_matrix:
     """The fitted model's feature matrix for texts of one language (no NUL in them)."""
     with fc.LOCK:  # the caches are shared: one batch at a time
-        return _features(model, texts, lang)
+        parts, dense = _blocks(model, texts, lang)
+    return sparse.hstack([*parts, sparse.csr_matrix(dense)]).tocsr()
 
 
-def _features(model, texts: list[str], lang: str) -> sparse.csr_matrix:
+def product(model, texts: list[str], lang: str, weights: np.ndarray) -> np.ndarray:
+    """``features(model, texts, lang) @ weights`` without building the matrix.
+
+    The same numbers bit for bit: the compiled loop adds each row's terms in the matrix's
+    column order, one product at a time, as scipy's sparse-times-dense product does.
+    """
+    with fc.LOCK:
+        parts, dense = _blocks(model, texts, lang)
+    if not _jit.ENABLED:
+        return sparse.hstack([*parts, sparse.csr_matrix(dense)]).tocsr() @ weights
+    if len(parts) == 1:  # no character n-grams: an empty first block
+        parts = [sparse.csr_matrix((len(texts), 0)), *parts]
+    (chars, words), offset = parts, parts[0].shape[1]
+    return _jit.linear(chars.indptr, chars.indices, chars.data, words.indptr, words.indices,
+                       words.data, offset, dense, offset + words.shape[1],
+                       weights)  # fmt: skip
+
+
+def _blocks(model, texts: list[str], lang: str) -> tuple[list[sparse.csr_matrix], np.ndarray]:
+    """The feature matrix in blocks: the sparse ones (character n-grams if the model has
+    them, word n-grams) and the dense one after them (style, then cue scores if used)."""
     cache_ = _CACHES.get(model)
     if cache_ is None or not cache_.fits(model):  # new, or refitted since
         cache_ = _CACHES[model] = ModelCache(model)
@@ -327,13 +352,11 @@ def _features(model, texts: list[str], lang: str) -> sparse.csr_matrix:
     ids = tokens_of(words, lang)
     separators = np.flatnonzero(ids == 0)
     starts = separators[1::2] + 1
-    stems = model.words_._tfidf.transform(cache_.word_counts(ids, starts, lang), copy=False)
-    blocks = [stems, sparse.csr_matrix(style(texts) / model.style_scale_)]
+    parts = [model.words_._tfidf.transform(cache_.word_counts(ids, starts, lang), copy=False)]
     if model.chars_ is not None:
         counts = cache_.char_counts(words, word_starts, lang)
-        blocks.insert(0, model.chars_._tfidf.transform(counts, copy=False))
+        parts.insert(0, model.chars_._tfidf.transform(counts, copy=False))
+    dense = [style(texts) / model.style_scale_]
     if model.use_cues:
-        cues = np.log1p(section_scores(ids, starts, lang))
-        blocks.append(sparse.csr_matrix(cues / model.cue_scale_))
-    return sparse.hstack(blocks).tocsr()
-
+        dense.append(np.log1p(section_scores(ids, starts, lang)) / model.cue_scale_)
+    return parts, np.hstack(dense)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
 from functools import cache
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -69,6 +71,15 @@ def _inputs(X) -> tuple[list, list[str]]:
     return texts, out
 
 
+def _one_language(texts: list[str], langs: list) -> str | None:
+    """The language of every text when it is one of the six and no text holds a NUL
+    (the batch engine's separator); None otherwise."""
+    one = langs[0]
+    if one in LANGUAGES and langs.count(one) == len(langs) and SEP not in "".join(texts):
+        return one
+    return None
+
+
 def _stems(tokens: list[str], lang: str) -> str:
     if lang not in LANGUAGES:
         return " ".join(tokens)
@@ -120,6 +131,9 @@ class TaxonomyClassifier(BaseEstimator, ClassifierMixin):
         (:mod:`complaintlab.taxonomy.fast`, the same numbers), text by text when fitting."""
         if fit or not texts or not fast.supported(self):
             return self._text_features(texts, langs, fit)
+        one = _one_language(texts, langs)
+        if one is not None:  # the usual batch
+            return fast.features(self, texts, one)
         groups: dict[str, list[int]] = {}
         other = []
         for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
@@ -141,6 +155,13 @@ class TaxonomyClassifier(BaseEstimator, ClassifierMixin):
             back[order] = np.arange(len(order))
             matrix = matrix[back]
         return matrix
+
+    def _product(self, texts, langs, weights) -> np.ndarray | None:
+        """``self._features(texts, langs, False) @ weights`` for a batch of one language
+        without building the matrix (:func:`~complaintlab.taxonomy.fast.product`); None for
+        another batch."""
+        one = _one_language(texts, langs) if texts and fast.supported(self) else None
+        return None if one is None else fast.product(self, texts, one, weights)
 
     def _text_features(self, texts, langs, fit: bool):
         known = [lang if lang in LANGUAGES else None for lang in langs]
@@ -257,29 +278,112 @@ def classify(texts, langs=None, *, n_jobs: int = 1) -> pd.DataFrame:
     return map_rows(_classify_rows, series, given, jobs)
 
 
+class _Stacked:
+    """The calibrated linear models of every target as one matrix product.
+
+    scikit-learn's ``predict_proba`` of a :class:`~sklearn.calibration.CalibratedClassifierCV`
+    over a ``LinearSVC`` is a sparse-times-dense product, a sigmoid per class and a
+    normalisation, wrapped in input checks that cost more than the arithmetic for a batch of
+    a few thousand texts. Here the three targets' coefficients are stacked, multiplied once,
+    and each target's probabilities computed with the same numpy operations in the same order
+    as scikit-learn (the tests compare them bit for bit). Models of another shape (one
+    class pair, isotonic calibration, an ensemble) use scikit-learn's own method.
+    """
+
+    def __init__(self, models: dict):
+        self.models = models
+        self.plain: dict[str, tuple] = {}
+        columns = []
+        for target, fitted in models.items():
+            calibrated = fitted.calibrated_classifiers_
+            if (len(calibrated) != 1 or calibrated[0].method != "sigmoid"
+                    or len(fitted.classes_) < 3):  # fmt: skip
+                continue
+            cc = calibrated[0]
+            positions = np.searchsorted(np.unique(cc.classes), cc.estimator.classes_)
+            first = sum(c.shape[1] for c in columns)
+            columns.append(cc.estimator.coef_.T)
+            self.plain[target] = (slice(first, first + len(positions)),
+                                  cc.estimator.intercept_, positions, cc.calibrators,
+                                  len(cc.classes))  # fmt: skip
+        self.weights = np.ascontiguousarray(np.hstack(columns)) if columns else None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every target is in the stacked product (none needs scikit-learn's)."""
+        return len(self.plain) == len(self.models)
+
+    def proba(self, features, product: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """``predict_proba`` of every target's model for the feature matrix; ``product``,
+        when given, is ``features @ self.weights`` already computed (``features`` may then
+        be None if :attr:`complete`)."""
+        if product is None and self.weights is not None:
+            product = features @ self.weights
+        out = {}
+        for target, fitted in self.models.items():
+            if target not in self.plain:
+                out[target] = fitted.predict_proba(features)
+                continue
+            columns, intercept, positions, calibrators, n_classes = self.plain[target]
+            predictions = product[:, columns] + intercept
+            proba = np.zeros((len(product), n_classes))
+            for index, this_pred, calibrator in zip(positions, predictions.T, calibrators,
+                                                    strict=True):  # fmt: skip
+                proba[:, index] = expit(-(calibrator.a_ * this_pred + calibrator.b_))
+            denominator = np.sum(proba, axis=1)[:, np.newaxis]
+            uniform = np.full_like(proba, 1 / n_classes)
+            proba = np.divide(proba, denominator, out=uniform, where=denominator != 0)
+            proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+            mean = np.zeros((len(product), n_classes))
+            mean += proba
+            mean /= 1  # the mean over one calibrated classifier, as scikit-learn takes it
+            out[target] = mean
+        return out
+
+
+_STACKED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _stacked(model: TaxonomyClassifier) -> _Stacked:
+    """The :class:`_Stacked` form of a fitted model's targets (kept while it is fitted)."""
+    kept = _STACKED.get(model)
+    if kept is None or kept.models is not model.models_:  # new, or refitted since
+        kept = _STACKED[model] = _Stacked(model.models_)
+    return kept
+
+
 def _classify_rows(series: pd.Series, given: list) -> pd.DataFrame:
     """:func:`classify` of one process's share of the rows."""
-    lang = row_languages(series, given)
+    lang = lang_all = row_languages(series, given)
     texts = series.tolist()
     rows = [i for i, code in enumerate(lang) if code != UNDETERMINED]
-    out = pd.DataFrame({"lang": pd.Series(lang, index=series.index, dtype=object)})
     model = default_model() if rows else None
-    features = None if model is None else model._features(
-        [texts[i] for i in rows], [lang[i] for i in rows], fit=False)
+    if len(rows) < len(texts):
+        texts, lang = [texts[i] for i in rows], [lang[i] for i in rows]
+    probabilities = None
+    if model is not None:
+        stacked = _stacked(model)
+        product = model._product(texts, lang, stacked.weights) if stacked.complete else None
+        features = None if product is not None else model._features(texts, lang, fit=False)
+        probabilities = stacked.proba(features, product)
+    rows = np.asarray(rows, dtype=np.int64)
+    columns = {"lang": pd.Series(lang_all, index=series.index, dtype=object)}
     tops = []
     for target in TARGETS:
         dtype = pd.CategoricalDtype(list(LABELS[target]), ordered=target == "severity")
-        codes = np.full(len(texts), -1, dtype=np.int64)
+        codes = np.full(len(lang_all), -1, dtype=np.int64)
         if model is not None:
-            fitted = model.models_[target]
-            proba = fitted.predict_proba(features)
-            best = fitted.classes_[proba.argmax(axis=1)]  # the first of equal ones, as idxmax
+            proba = probabilities[target]
+            classes = model.models_[target].classes_
             if target == "severity":
-                best = [int(v) for v in best]
-            codes[rows] = dtype.categories.get_indexer(best)
+                classes = [int(v) for v in classes]
+            # the first of equal ones, as idxmax
+            codes[rows] = dtype.categories.get_indexer(classes)[proba.argmax(axis=1)]
             tops.append(proba.max(axis=1))
-        out[target] = pd.Categorical.from_codes(codes, dtype=dtype)
-    out["confidence"] = np.nan
+        columns[target] = pd.Categorical.from_codes(codes, dtype=dtype)
+    confidence = np.full(len(lang_all), np.nan)
     if tops:
-        out.iloc[rows, out.columns.get_loc("confidence")] = np.mean(tops, axis=0).round(4)
+        confidence[rows] = np.mean(tops, axis=0).round(4)
+    columns["confidence"] = confidence
+    out = pd.DataFrame(columns, index=series.index)
     return out

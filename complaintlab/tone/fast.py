@@ -173,9 +173,16 @@ def _batch_features(texts: list[str], lang: str) -> np.ndarray:
 
     previous = np.concatenate([[0], ids[:-1]])
     after = np.concatenate([ids[1:], [0]])
-    ends = fact("sentence_end") & ~(fact("dot") & _fact(table, lang, "abbreviation")[previous])
-    sentence = np.cumsum(ends) - ends
-    clause = np.cumsum(fact("clause_break"))
+    if fc._jit.ENABLED:
+        bits = (_fact(table, lang, "sentence_end") | _fact(table, lang, "dot") << 1
+                | _fact(table, lang, "abbreviation") << 2
+                | _fact(table, lang, "clause_break") << 3).astype(np.uint8)  # fmt: skip
+        sentence, clause = fc._jit.sentences_and_clauses(ids, bits)
+    else:
+        ends = fact("sentence_end") & ~(fact("dot") & _fact(table, lang, "abbreviation")[
+            previous])  # fmt: skip
+        sentence = np.cumsum(ends) - ends
+        clause = np.cumsum(fact("clause_break"))
     negated = fact("negation")
     if lang == "ar":
         conj = fact("ma") & (_fact(table, lang, "ma_after")[previous]

@@ -116,7 +116,10 @@ def _features(series: pd.Series, given: list) -> pd.DataFrame:
                 values[rows[i]] = [reply_features(batch[i], code)[f] for f in FEATURES]
             keep = sorted(set(range(len(rows))) - set(slow))
             rows, batch = [rows[i] for i in keep], [batch[i] for i in keep]
-        values[rows] = batch_features(batch, code)
+        if len(rows) == len(texts):
+            values[:] = batch_features(batch, code)
+        else:
+            values[rows] = batch_features(batch, code)
     out = pd.DataFrame(values, index=series.index, columns=list(FEATURES))
     out.insert(0, "lang", pd.Series(lang, index=series.index, dtype=object))
     return out
@@ -125,6 +128,8 @@ def _features(series: pd.Series, given: list) -> pd.DataFrame:
 def _groups(lang: list[str]) -> dict[str, list[int]]:
     """Row numbers per language, for the six languages (``und`` rows stay all False)."""
     groups: dict[str, list[int]] = {}
+    if lang and lang.count(lang[0]) == len(lang):  # one language (the usual batch)
+        return {lang[0]: list(range(len(lang)))} if lang[0] in LANGUAGES else groups
     for i, code in enumerate(lang):
         if code in LANGUAGES:
             groups.setdefault(code, []).append(i)
@@ -156,7 +161,7 @@ def score(texts, langs=None, weights: Mapping[str, float] | None = None, *,
     jobs = check_n_jobs(n_jobs, "score")
     series, given = text_batch(texts, langs, "score", resolve=False)
     out = map_rows(_features, series, given, jobs)
-    out["tone_score"] = _composite(out[list(FEATURES)].to_numpy(), w)
+    out["tone_score"] = _composite(out.iloc[:, 1 : 1 + len(FEATURES)].to_numpy(), w)
     return out
 
 
