@@ -256,16 +256,6 @@ if ENABLED:
                         col = later[token, k]
                         if col < 0:
                             break
-                        if step == 1:  # the nearer word fits this key: taken one step earlier
-                            taken = False
-                            for m in range(width):
-                                if later[near, m] == col:
-                                    taken = True
-                                    break
-                                if later[near, m] < 0:
-                                    break
-                            if taken:
-                                continue
                         child = -1
                         if row >= 0:
                             child = wide[row, col]
@@ -280,7 +270,19 @@ if ENABLED:
                                     hi = mid
                             if lo < last and edge_col[lo] == col:
                                 child = edge_child[lo]
-                        if child >= 0 and top < depth:
+                        if child < 0:
+                            continue
+                        if step == 1:  # the nearer word fits this key: taken one step earlier
+                            taken = False
+                            for m in range(width):
+                                if later[near, m] == col:
+                                    taken = True
+                                    break
+                                if later[near, m] < 0:
+                                    break
+                            if taken:
+                                continue
+                        if top < depth:
                             stack_node[top] = child
                             stack_end[top] = end + 1 + step
                             top += 1
