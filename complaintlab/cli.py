@@ -13,7 +13,11 @@ CSV from standard input), CSV, TSV or Parquet out (without ``-o``, CSV to standa
 streamed in chunks so the file can be larger than memory. Every good row is written, in
 order; rejected rows (a CSV row with the wrong number of fields, a line that is not JSON) go
 to ``OUT.rejected.csv`` and are listed on stderr with altered ones (bytes not valid in the
-encoding, replaced). Text cells that a spreadsheet would run as formulas are neutralised.
+encoding, replaced). Text cells (and column names) that a spreadsheet would run as formulas —
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, other than a plain negative
+number such as ``-5`` — get a leading ``'`` in the output and the rejects file (see
+:mod:`complaintlab.export`); how many, per column, and the first ones are listed on stderr.
+``--no-neutralize`` writes them as they are. Numbers are never changed.
 
 ``complaintlab fetch cfpb --dest DIR`` downloads the full CFPB complaint export (see
 :func:`complaintlab.fetch.fetch_cfpb`).
@@ -80,6 +84,10 @@ def _arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("--prefix", default="",
                      help="prefix for the added columns if the input already has their names")
     run.add_argument("--rejects", help="file for rejected rows (default: OUTPUT.rejected.csv)")
+    run.add_argument("--no-neutralize", dest="neutralize", action="store_false",
+                     help="write text cells that start with =, +, -, @, tab or CR as they are "
+                     "(default: put a ' before them, so spreadsheets do not run them as "
+                     "formulas)")  # fmt: skip
     run.add_argument("--strict", action="store_true",
                      help="exit 1 if any row was rejected or altered (good rows still written)")
     run.add_argument("-q", "--quiet", "--no-progress", dest="quiet", action="store_true",
@@ -99,6 +107,7 @@ def _score(args) -> tuple:
             lang_column=args.lang_column, columns=columns, chunksize=args.chunksize,
             n_jobs=args.n_jobs, progress=False if args.quiet else None, strict=False,
             encoding=args.encoding, sep=args.sep, prefix=args.prefix, rejects=args.rejects,
+            neutralize=args.neutralize,
         )  # fmt: skip
     except FileNotFoundError as error:
         raise CommandError(f"{error.filename}: {error.strerror}") from error
@@ -124,6 +133,22 @@ def _tell(report, command: str) -> None:
             print(f"  - row {row}{at}: {reason}", file=sys.stderr)
         if len(rows) > _SHOWN:
             print(f"  ... and {len(rows) - _SHOWN} more", file=sys.stderr)
+    if report.neutralized:
+        cells = "cell" if report.neutralized == 1 else "cells"
+        columns = ", ".join(f"{c} {n}" for c, n in report.neutralized_columns.items())
+        print(f"complaintlab {command}: {report.neutralized} text {cells} neutralised (written "
+              f"with a ' before them so spreadsheets do not run them as formulas; "
+              f"--no-neutralize writes them as they are): {columns}", file=sys.stderr)
+        for row, column in report.neutralized_cells[:_SHOWN]:
+            where = "the header" if row == 0 else f"row {row}"
+            print(f"  - {where}: column {column!r}", file=sys.stderr)
+        if report.neutralized > _SHOWN:
+            print(f"  ... and {report.neutralized - _SHOWN} more", file=sys.stderr)
+    if report.blank_lines:
+        lines = ", ".join(map(str, report.blank_line_numbers[:_SHOWN]))
+        more = " ..." if report.blank_lines > _SHOWN else ""
+        print(f"complaintlab {command}: {report.blank_lines} blank line(s) skipped (a blank "
+              f"line holds no row): {lines}{more}", file=sys.stderr)  # fmt: skip
     done = "classified" if command == "classify" else "scored"
     print(f"{done} {report.rows_written} rows ({report.undetermined} left undetermined, "
           f"{report.empty_text} of them with empty text) -> {report.destination}",

@@ -21,8 +21,9 @@ _CELL_STYLE = "unicode-bidi: plaintext; text-align: start; padding: 2px 8px"
 def html_table(frame: pd.DataFrame, caption: str | None = None) -> str:
     """Render a DataFrame as an HTML table where each cell keeps its own text direction.
 
-    Returns the HTML string (wrap it in ``IPython.display.HTML`` to show it). Values and
-    column names are HTML-escaped; missing values are shown as empty cells.
+    Returns the HTML string (wrap it in ``IPython.display.HTML`` to show it). Values, column
+    names and the caption are HTML-escaped (``<script>`` is shown as text, never run); missing
+    values are shown as empty cells.
 
     Examples
     --------
@@ -40,7 +41,8 @@ def html_table(frame: pd.DataFrame, caption: str | None = None) -> str:
         "<tr>" + "".join(cell("td", v) for v in row) + "</tr>"
         for row in frame.itertuples(index=False, name=None)
     )
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    title = "" if caption is None else str(caption)
+    cap = f"<caption>{html.escape(title)}</caption>" if title else ""
     return (
         f'<table class="complaintlab">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{rows}</tbody></table>"

@@ -21,6 +21,12 @@ data row (1-based, the header is not counted) and, for text formats, its physica
   Lines object with keys that the first chunk did not have (they fix the columns): written
   without those keys, and listed.
 - an empty or missing text is no error: the row is written with ``lang="und"`` and counted.
+- **neutralised** — in CSV / TSV output, a text cell (or column name) a spreadsheet would run as
+  a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, other than a
+  plain negative number such as ``-5``) is written with a leading ``'``
+  (:mod:`complaintlab.export`). The row is written; the cells are counted, per column, and the
+  first 1,000 listed in the report. This is no error (``strict`` ignores it); pass
+  ``neutralize=False`` to write such cells as they are.
 
 The returned :class:`ScoreReport` lists all of it. With ``strict=True``, any rejected or
 altered row raises :class:`ScoreFileError` — *after* every good row has been written.
@@ -28,6 +34,7 @@ altered row raises :class:`ScoreFileError` — *after* every good row has been w
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import collections
 import contextlib
@@ -48,7 +55,7 @@ from pathlib import Path
 import pandas as pd
 
 from complaintlab.errors import DatasetError
-from complaintlab.export import neutralize_cell
+from complaintlab.export import neutralize_cell, neutralize_frame
 
 __all__ = ["TASKS", "ScoreFileError", "ScoreReport", "score_file"]
 
@@ -63,9 +70,9 @@ TASKS = {
 # CSV rows end in CR LF (RFC 4180): then a text holding a bare CR is quoted too, which the
 # csv module does not do when rows end in LF alone (the row would split when read back)
 _EOL = "\r\n"
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # as complaintlab.export.neutralize_cell
 _BLOCK = 1 << 20  # bytes decoded at a time
 _SHOWN = 10  # bad rows named in a ScoreFileError
+_LISTED = 1_000  # neutralised cells listed (all are counted)
 
 
 @dataclass
@@ -78,6 +85,17 @@ class ScoreReport:
     the change the reason describes. ``empty_text`` counts rows with a missing or blank text,
     ``undetermined`` every row scored ``lang="und"`` (empty ones included).
 
+    ``neutralized`` counts the text cells of the output that were written with a leading ``'``
+    so that a spreadsheet does not run them as formulas (see :mod:`complaintlab.export`),
+    ``neutralized_columns`` counts them per column, and ``neutralized_cells`` lists the first
+    1,000 as ``(row, column)`` — ``row`` is the input's data row as above, ``0`` for the
+    header (a column name that was neutralised). Neutralised cells are not problems: ``ok``
+    and ``strict`` ignore them. Cells of the rejects file are neutralised too, not counted.
+
+    ``blank_lines`` counts the blank lines of a CSV or JSON Lines input (a blank line holds no
+    record, so it is no row: not scored, not written, not a problem), and
+    ``blank_line_numbers`` lists the first 1,000.
+
     Examples
     --------
     >>> report = ScoreReport("in.csv", "out.csv", "tone", rows_read=3, rows_written=2,
@@ -87,6 +105,10 @@ class ScoreReport:
     >>> print(report)
     in.csv -> out.csv (tone): 3 read, 2 written, 0 undetermined (0 empty), 1 rejected, 0 altered
       - row 2 (line 3): rejected: ragged row: 4 fields, the header has 3
+    >>> report.neutralized, report.neutralized_cells = 1, [(1, "reply")]
+    >>> report.neutralized_columns = {"reply": 1}
+    >>> print(str(report).splitlines()[-1])
+      1 text cell neutralised (a ' put before it): reply 1; row 1 (reply)
     """
 
     source: str
@@ -99,6 +121,17 @@ class ScoreReport:
     rejected: list[tuple[int, int | None, str]] = field(default_factory=list)
     altered: list[tuple[int, int | None, str]] = field(default_factory=list)
     rejects_file: str | None = None
+    neutralized: int = 0
+    neutralized_columns: dict[str, int] = field(default_factory=dict)
+    neutralized_cells: list[tuple[int, str]] = field(default_factory=list)
+    blank_lines: int = 0
+    blank_line_numbers: list[int] = field(default_factory=list)
+
+    def blank_line(self, line: int) -> None:
+        """Count a blank line of a CSV or JSON Lines input: no row, but not lost silently."""
+        self.blank_lines += 1
+        if len(self.blank_line_numbers) < _LISTED:
+            self.blank_line_numbers.append(line)
 
     @property
     def ok(self) -> bool:
@@ -121,7 +154,25 @@ class ScoreReport:
         lines += [f"  - {p}" for p in problems[:20]]
         if len(problems) > 20:
             lines.append(f"  ... and {len(problems) - 20} more")
+        if self.neutralized:
+            lines.append("  " + self.neutralized_summary())
+        if self.blank_lines:
+            shown = ", ".join(map(str, self.blank_line_numbers[:5]))
+            more = " ..." if self.blank_lines > 5 else ""
+            s = "" if self.blank_lines == 1 else "s"
+            lines.append(f"  {self.blank_lines} blank line{s} skipped (a blank line is no row): "
+                         f"line{s} {shown}{more}")  # fmt: skip
         return "\n".join(lines)
+
+    def neutralized_summary(self, shown: int = 5) -> str:
+        """One line: how many cells were neutralised, per column, and the first ``shown``."""
+        cells = "cell" if self.neutralized == 1 else "cells"
+        columns = ", ".join(f"{c} {n}" for c, n in self.neutralized_columns.items())
+        first = ", ".join(f"{'header' if r == 0 else f'row {r}'} ({c})"
+                          for r, c in self.neutralized_cells[:shown])  # fmt: skip
+        more = " ..." if self.neutralized > shown else ""
+        return (f"{self.neutralized} text {cells} neutralised (a ' put before it): {columns}; "
+                f"{first}{more}")
 
 
 class ScoreFileError(DatasetError):
@@ -197,8 +248,11 @@ def score_file(
     prefix : str
         Put before each added column's name, for an input that already has such a column.
     neutralize : bool
-        In CSV output, prefix text cells a spreadsheet would run as a formula (starting with
-        ``=``, ``+``, ``-``, ``@``) with ``'`` (see :func:`complaintlab.export.neutralize`).
+        In CSV / TSV output (and in the rejects file), prefix text cells and column names a
+        spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or
+        a carriage return; plain negative numbers such as ``-5`` excepted) with ``'`` (see
+        :mod:`complaintlab.export`); they are counted and listed in the report. Default
+        True; ``False`` writes every cell as it is. Numeric columns are never changed.
     rejects : path, optional
         Where rejected records go (CSV: ``row``, ``line``, ``reason``, ``record`` — the
         record's fields joined by the separator, or the JSON line). Default ``dst`` +
@@ -293,8 +347,11 @@ def score_file(
                 _count(report, texts, scored)
                 scored = scored[list(names)].set_axis(added, axis=1)
                 result = pd.concat([frame[plan["out"]], scored], axis=1)
+                if safe:
+                    result, changes = neutralize_frame(result)
+                    _note_neutralized(report, changes, header=writer is None)
                 if writer is None:
-                    writer = _writer(dst, out_format, out_compression, neutralize)
+                    writer = _writer(dst, out_format, out_compression)
                 writer.write(result)
                 done(len(result))
 
@@ -311,11 +368,12 @@ def score_file(
                 if not rendered:
                     finish(frame, texts, future.result())
                     return
-                empty, undetermined, rows, text = future.result()
+                empty, undetermined, rows, text, changes = future.result()
                 report.empty_text += empty
                 report.undetermined += undetermined
+                _note_neutralized(report, changes, header=writer is None)
                 if writer is None:
-                    writer = _writer(dst, out_format, out_compression, neutralize)
+                    writer = _writer(dst, out_format, out_compression)
                 writer.write_text(text)
                 done(rows)
 
@@ -323,6 +381,7 @@ def score_file(
             # process reads the next ones and writes the finished ones in order; for CSV
             # output the workers also render the rows, so this process only copies text
             rendered = out_format in ("csv", "tsv")
+            safe = rendered and neutralize  # Parquet is not opened by spreadsheets
             sep_out = "\t" if out_format == "tsv" else ","
             pending: collections.deque = collections.deque()
             for frame in chunks:
@@ -336,7 +395,7 @@ def score_file(
                     needed = list(dict.fromkeys([*plan["out"], text_column,
                                                  *([lang_column] if lang_column else [])]))
                     job = (_score_and_render, jobs, task, frame[needed], text_column,
-                           lang_column, plan["out"], names, added, sep_out, neutralize,
+                           lang_column, plan["out"], names, added, sep_out, safe,
                            not pending and writer is None)
                 else:
                     job = (_score, jobs, task, texts, langs)
@@ -495,19 +554,55 @@ def _score(task: str, texts: pd.Series, langs: pd.Series | None) -> pd.DataFrame
 
 def _score_and_render(task: str, frame: pd.DataFrame, text_column: str, lang_column,
                       out: list[str], names, added, sep: str, neutralize: bool,
-                      header: bool) -> tuple[int, int, int, str]:
+                      header: bool) -> tuple[int, int, int, str, list]:
     """One chunk scored and written as CSV text, in a worker: (empty texts, undetermined,
-    rows, text)."""
+    rows, text, neutralised cells as :func:`complaintlab.export.neutralize_frame` gives them)."""
     from complaintlab.text import UNDETERMINED
 
     texts, langs = _columns(frame, text_column, lang_column)
     scored = _score(task, texts, langs)
     result = pd.concat([frame[out], scored[list(names)].set_axis(added, axis=1)], axis=1)
+    changes: list = []
     if neutralize:
-        result = _neutralized(result)
+        result, changes = neutralize_frame(result)
     text = result.to_csv(sep=sep, header=header, index=False, lineterminator=_EOL)
     return (_count_empty(texts), int((scored["lang"] == UNDETERMINED).sum()), len(result),
-            text)  # fmt: skip
+            text, changes)  # fmt: skip
+
+
+def _note_neutralized(report: ScoreReport, changes: list, header: bool) -> None:
+    """Count the neutralised cells of the chunk about to be written (``changes`` as
+    :func:`complaintlab.export.neutralize_frame` gives them; the column names count once, with
+    the first chunk) and list the first ones by input row."""
+    room = max(0, _LISTED - len(report.neutralized_cells))
+    cells = []
+    for column, positions in changes:
+        if not header:
+            positions = positions[positions >= 0]
+        if not len(positions):
+            continue
+        name = str(column)
+        report.neutralized += len(positions)
+        report.neutralized_columns[name] = report.neutralized_columns.get(name, 0) + len(positions)
+        cells += [(int(p), name) for p in positions[:room]]
+    if not cells:
+        return
+    order = {name: i for i, name in enumerate(dict.fromkeys(c for _, c in cells))}
+    cells = sorted(cells, key=lambda cell: (cell[0], order[cell[1]]))[:room]
+    rejected = [row for row, _, _ in report.rejected]  # in row order
+    report.neutralized_cells += [(0 if p < 0 else _input_row(report.rows_written + p, rejected),
+                                  name) for p, name in cells]  # fmt: skip
+
+
+def _input_row(written: int, rejected: list[int]) -> int:
+    """The input's data row (1-based) of the output's row ``written`` (0-based): the
+    rejected rows (sorted) are not in the output."""
+    row, skipped = written + 1, 0
+    while True:
+        before = bisect.bisect_right(rejected, row)
+        if before == skipped:
+            return row
+        row, skipped = written + 1 + before, before
 
 
 def _count(report: ScoreReport, texts: pd.Series, scored: pd.DataFrame) -> None:
@@ -675,7 +770,8 @@ def _csv_chunks(stream, source: str, codec: str, sep: str, chunksize: int, choos
             for record in reader:
                 if len(record) != width or (bad and bad[0][0] <= reader.line_num):
                     start, end = end + 1, reader.line_num
-                    if not record:  # a blank line is not a row
+                    if not record:  # a blank line is not a row: counted, not kept
+                        report.blank_line(start)
                         continue
                     row += 1
                     if not check(record, row, start, end):
@@ -758,6 +854,7 @@ def _jsonl_chunks(stream, source: str, codec: str, sep: str, chunksize: int, cho
             at, why = bad.popleft()
             altered = why if at == number else altered
         if not line.strip():
+            report.blank_line(number)
             continue
         row += 1
         if altered and wanted is None:
@@ -844,10 +941,10 @@ def _pyarrow_parquet():
 # -- writing ------------------------------------------------------------------------------
 
 
-def _writer(dst: str, out_format: str, compression: str | None, neutralize: bool):
+def _writer(dst: str, out_format: str, compression: str | None):
     if out_format == "parquet":
         return _ParquetWriter(dst)
-    return _CsvWriter(dst, "\t" if out_format == "tsv" else ",", compression, neutralize)
+    return _CsvWriter(dst, "\t" if out_format == "tsv" else ",", compression)
 
 
 class _Output:
@@ -874,9 +971,11 @@ class _Output:
 
 
 class _CsvWriter(_Output):
-    def __init__(self, dst: str, sep: str, compression: str | None, neutralize: bool):
+    """CSV rows as given (:func:`score_file` neutralises them before, when asked)."""
+
+    def __init__(self, dst: str, sep: str, compression: str | None):
         super().__init__(dst)
-        self.sep, self.neutralize, self.first = sep, neutralize, True
+        self.sep, self.first = sep, True
         if self.part is None:
             self.handle = sys.stdout
         elif compression == "gzip":
@@ -885,8 +984,6 @@ class _CsvWriter(_Output):
             self.handle = open(self.part, "w", encoding="utf-8", newline="")
 
     def write(self, frame: pd.DataFrame) -> None:
-        if self.neutralize:
-            frame = _neutralized(frame)
         frame.to_csv(self.handle, sep=self.sep, header=self.first, index=False,
                      lineterminator=_EOL)  # fmt: skip
         self.first = False
@@ -950,41 +1047,6 @@ def _arrow_values(values: pd.Series):
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.astype(object).where(values.notna(), None)
     return values
-
-
-def _neutralized(frame: pd.DataFrame) -> pd.DataFrame:
-    """:func:`complaintlab.export.neutralize`, vectorised for text columns (same result)."""
-    out = frame.copy()
-    out.columns = [neutralize_cell(c) for c in out.columns]
-    for position in range(out.shape[1]):
-        values = out.iloc[:, position]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            values = values.astype(object)
-        if not pd.api.types.is_string_dtype(values.dtype):  # numbers, booleans: never formulas
-            continue
-        hits = _formula_starts(values)
-        if hits is not None and hits.any():
-            out.isetitem(position, values.where(~hits, "'" + values.where(hits, "")))
-    return out
-
-
-def _formula_starts(values: pd.Series):
-    """Which cells are text starting with a formula trigger (None: no text in the column)."""
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        array = pa.array(values, from_pandas=True)
-    except (ImportError, ValueError, TypeError):  # no pyarrow; mixed types (Arrow* errors)
-        array = None
-    if array is not None and (pa.types.is_string(array.type)
-                              or pa.types.is_large_string(array.type)):  # fmt: skip
-        found = pc.match_substring_regex(array, "^[=+@\t\r-]")
-        return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
-    try:
-        return values.str.startswith(_TRIGGERS).fillna(False).to_numpy(dtype=bool)
-    except AttributeError:  # an object column with no text in it
-        return None
 
 
 class _Rejects:

@@ -283,18 +283,24 @@ class AnnotationGame(_Shown):
                          "kappa": round(float(kappa), 3)})  # fmt: skip
         return pd.DataFrame(rows)
 
-    def to_csv(self, path) -> None:
-        """Save the labels for the facilitator (spreadsheet-safe CSV, UTF-8)."""
-        from complaintlab.export import neutralize
+    def to_csv(self, path, *, neutralize: bool = True) -> None:
+        """Save the labels for the facilitator (CSV, UTF-8, one row per answer).
 
-        neutralize(self.labels).to_csv(path, index=False, encoding="utf-8")
+        By default text that a spreadsheet would run as a formula (an annotator name such as
+        ``=HYPERLINK(...)``) gets a leading ``'`` (see :func:`complaintlab.export.to_csv`);
+        ``neutralize=False`` writes it as it is. :func:`room_agreement` reads either.
+        """
+        from complaintlab.export import to_csv
+
+        to_csv(self.labels, path, neutralize=neutralize)
 
 
 def room_agreement(sources, with_gold: bool = True, by_lang: bool = False) -> pd.DataFrame:
     """Agreement of a whole room: kappa and Krippendorff's alpha over everyone's labels.
 
     ``sources``: DataFrames or CSV paths saved by :meth:`AnnotationGame.to_csv` (columns
-    ``annotator``, ``complaint_id``, ``category``, ``complainant_type``, ``severity``). With
+    ``annotator``, ``complaint_id``, ``category``, ``complainant_type``, ``severity``; the
+    apostrophe ``to_csv`` puts before formula-like text is taken off again). With
     ``with_gold`` the corpus's gold labels join as one more annotator, ``gold``. Rows with an
     unknown complaint or label raise a :class:`~complaintlab.errors.DatasetError` listing them.
 
@@ -311,11 +317,14 @@ def room_agreement(sources, with_gold: bool = True, by_lang: bool = False) -> pd
     """
     from complaintlab.corpus import load_complaints
     from complaintlab.errors import DatasetError
+    from complaintlab.export import restore
     from complaintlab.taxonomy import annotation_agreement
 
     frames = []
     for source in sources if isinstance(sources, (list, tuple)) else [sources]:
-        frame = source if isinstance(source, pd.DataFrame) else pd.read_csv(source, dtype=str)
+        frame = source
+        if not isinstance(source, pd.DataFrame):
+            frame = restore(pd.read_csv(source, dtype=str))
         frames.append(frame.astype({c: str for c in frame.columns}))
     if not frames:
         raise ValueError("room_agreement needs at least one participant's labels")

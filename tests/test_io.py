@@ -413,3 +413,17 @@ def test_a_file_whose_lines_end_in_cr_alone_gets_a_clear_error(tmp_path):
     with pytest.raises(DatasetError, match="end in CR alone"):
         score_file(tmp_path / "in.csv", tmp_path / "out.csv", "text", "tone", progress=False)
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_blank_lines_are_counted_and_named_not_dropped_silently(tmp_path, suffix):
+    src = tmp_path / f"in{suffix}"
+    if suffix == ".csv":
+        src.write_text("reply\nWe are so sorry. That was our mistake.\n\nthanks\n\n", "utf-8")
+    else:
+        src.write_text('{"reply": "We are so sorry."}\n\n   \n{"reply": "thanks"}\n', "utf-8")
+    report = score_file(src, tmp_path / "out.csv", "reply", task="tone", progress=False)
+    assert report.rows_read == report.rows_written == 2
+    assert report.blank_lines == 2
+    assert report.blank_line_numbers == ([3, 5] if suffix == ".csv" else [2, 3])
+    assert "2 blank lines skipped" in str(report) and report.ok
