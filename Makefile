@@ -11,7 +11,8 @@ export JUPYTER_PLATFORM_DIRS := 1
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
-.PHONY: help venv lab test lint unit notebooks-test notebooks course bench clean
+.PHONY: help venv lab test lint unit notebooks-test notebooks course bench clean book student \
+        reproduce
 
 help:
 	@echo "make lab    - create .venv if needed, install, open the course in JupyterLab"
@@ -19,6 +20,9 @@ help:
 	@echo "make course - execute every notebook headless, write HTML copies and an RTL sample plot to build/"
 	@echo "make notebooks - re-execute every notebook in place (to regenerate stored outputs)"
 	@echo "make bench  - measure throughput against VADER; writes benchmarks/RESULTS.md (not part of make test)"
+	@echo "make book   - the course as a static HTML book with API reference, from the committed outputs: build/book/html"
+	@echo "make student - the student edition (no solutions, exercise cells empty): build/student"
+	@echo "make reproduce - run the whole course twice and check the outputs are identical (about 5 min)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +58,24 @@ course: venv
 bench: venv
 	$(BIN)/python benchmarks/bench_vs_vader.py
 	$(BIN)/python benchmarks/bench_scale.py
+
+# The book's own tools (Sphinx, myst-nb, the theme), installed once into the same .venv.
+BOOK_STAMP := $(VENV)/.book-stamp
+SPHINXOPTS ?= -q
+
+$(BOOK_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[docs]'
+	@touch $(BOOK_STAMP)
+
+book: $(BOOK_STAMP)
+	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -c docs/book -d build/book/doctrees . build/book/html
+	@echo "the book: build/book/html/index.html"
+
+student: venv
+	$(BIN)/python -m complaintlab.course student --out build/student notebooks
+
+reproduce: venv
+	$(BIN)/python -m complaintlab.course reproduce --out build/reproduce notebooks
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -96,6 +96,13 @@ class Lexicon:
             else:
                 for key in cue.keys[0]:
                     self._exact[key].append(cue)
+        # the cues of each first word, grouped by their second word (None: one-word cues)
+        self._groups: dict[str, tuple[tuple[object, tuple[Cue, ...]], ...]] = {}
+        for key, listed in self._exact.items():
+            groups: dict[object, list[Cue]] = defaultdict(list)
+            for cue in listed:
+                groups[cue.keys[1] if len(cue.keys) > 1 else None].append(cue)
+            self._groups[key] = tuple((second, tuple(group)) for second, group in groups.items())
 
     @classmethod
     def from_text(cls, text: str, lang: str) -> Lexicon:
@@ -130,16 +137,27 @@ class Lexicon:
         forms = [self._forms(t) for t in tokens]
         hits = []
         for i, token_forms in enumerate(forms):
-            # cues whose first word is this token exactly need no check of that word
-            exact = {id(c): c for f in token_forms for c in self._exact.get(f, ())}
+            # cues whose first word is this token exactly need no check of that word; they
+            # come in groups with the same second word, checked once for the whole group
+            # (hundreds of cues begin with "you", a hundred different words follow)
+            tried = set()  # a cue is listed under its word and its stem
+            for form in token_forms:
+                for second, group in self._groups.get(form, ()):
+                    at = i if second is None else _rest((None, second), forms, i)
+                    if at is None:
+                        continue  # no cue of the group fits, whichever form found it
+                    for cue in group:
+                        if id(cue) in tried:
+                            continue
+                        tried.add(id(cue))
+                        end = at if len(cue.keys) <= 2 else _rest(cue.keys[1:], forms, at)
+                        if end is not None:
+                            hits.append(Hit(cue, i, end))
+            # cues whose first word is a prefix (a word ending in *)
             maybe = {id(c): c for f in token_forms for c in self._prefix.get(f[:_KEY], ())}
             maybe.update((id(c), c) for c in self._short)
-            for cue in exact.values():
-                end = i if len(cue.keys) == 1 else _rest(cue.keys, forms, i)
-                if end is not None:
-                    hits.append(Hit(cue, i, end))
-            for key, cue in maybe.items():
-                if key not in exact and _fits(cue.keys[0], token_forms):
+            for cue in maybe.values():
+                if _fits(cue.keys[0], token_forms):
                     end = i if len(cue.keys) == 1 else _rest(cue.keys, forms, i)
                     if end is not None:
                         hits.append(Hit(cue, i, end))

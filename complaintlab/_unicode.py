@@ -41,7 +41,11 @@ _RE_BIDI = re.compile(f"[{BIDI_CONTROLS}{INVISIBLES}]")
 _RE_MARKS = re.compile(f"[{_ARABIC_MARKS}{_HEBREW_MARKS}{TATWEEL}]")
 # Stress marks (acute/grave) standing alone after a Cyrillic letter: "зво́нит" -> "звонит".
 _RE_CYR_STRESS = re.compile(f"(?<=[{CYRILLIC_LETTERS}])[\u0300\u0301]+")
-_RE_ZWJ_LETTER = re.compile(rf"(?<=\w){ZWJ}|{ZWJ}(?=\w)")
+# A ZWJ is kept only inside an emoji sequence (👨‍👩‍👧): next to a letter, white space or an
+# end of the text it joins nothing and would be left as an invisible token of its own. (NUL
+# counts as an end: the batch engine normalises texts joined by NUL, and must get the same.)
+_RE_ZWJ_LETTER = re.compile(
+    rf"(?<=\w){ZWJ}|{ZWJ}(?=\w)|(?<![^\s\x00]){ZWJ}|{ZWJ}(?![^\s\x00])")
 # A ZWNJ is kept only between two Arabic-script letters (the Persian compound joiner).
 _RE_ZWNJ_RUN = re.compile(f"{ZWNJ}+")
 _RE_ZWNJ_STRAY = re.compile(f"(?<![{ARABIC_LETTERS}]){ZWNJ}|{ZWNJ}(?![{ARABIC_LETTERS}])")

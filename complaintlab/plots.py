@@ -146,13 +146,19 @@ def _label(value) -> str:
     return display_text(_plain(value))
 
 
+def _sentence(text: str) -> str:
+    """Sentence case for a title or axis label: its first letter a capital (a column name
+    such as ``category`` becomes "Category"); text in a caseless script is left as it is."""
+    return text[:1].upper() + text[1:]
+
+
 def _titles(ax, title=None, xlabel=None, ylabel=None):
     if title is not None:
-        ax.set_title(display_text(title))
+        ax.set_title(display_text(_sentence(title)))
     if xlabel is not None:
-        ax.set_xlabel(display_text(xlabel))
+        ax.set_xlabel(display_text(_sentence(xlabel)))
     if ylabel is not None:
-        ax.set_ylabel(display_text(ylabel))
+        ax.set_ylabel(display_text(_sentence(ylabel)))
 
 
 def _need(frame, columns, complete=()):
@@ -357,7 +363,7 @@ def plot_estimates(estimates: dict, truth: float | None = None, ax=None,
         spread = [[est.estimate - est.ci_low], [est.ci_high - est.estimate]]
         ax.errorbar(est.estimate, row, xerr=spread, fmt="o", capsize=4, color="C0")
     if truth is not None:
-        ax.axvline(truth, color="C3", linestyle="--", label=f"true effect {truth:.3f}")
+        ax.axvline(truth, color="C3", linestyle="--", label=f"True effect {truth:.3f}")
         ax.legend(loc="best")
     ax.set_yticks(range(len(labels)), [display_text(label) for label in labels])
     ax.set_ylim(-0.7, len(labels) - 0.3)
@@ -380,7 +386,7 @@ def plot_dispute_policy(amounts=(100, 100_000), values=(1_000, 10_000_000), ax=N
     >>> matplotlib.use("Agg")
     >>> ax = plot_dispute_policy()
     >>> ax.get_xlabel()
-    'disputed amount ($, log scale)'
+    'Disputed amount ($, log scale)'
     """
     from matplotlib.colors import ListedColormap
 
@@ -394,13 +400,13 @@ def plot_dispute_policy(amounts=(100, 100_000), values=(1_000, 10_000_000), ax=N
     code = pd.Categorical(best, categories=OPTIONS).codes.reshape(grid_a.shape)
     colours = ListedColormap(["#4c9f70", "#4a7fb0", "#c8c8c8"])
     ax.pcolormesh(grid_a, grid_v, code, cmap=colours, vmin=-0.5, vmax=2.5, shading="auto")
-    ax.plot(a, [concede_threshold(x, **assumptions) for x in a], "k--", label="concede threshold")
+    ax.plot(a, [concede_threshold(x, **assumptions) for x in a], "k--", label="Concede threshold")
     for option, colour in zip(OPTIONS, colours.colors, strict=True):
-        ax.scatter([], [], marker="s", color=colour, label=option)
+        ax.scatter([], [], marker="s", s=80, color=colour, edgecolors="black", label=option)
     ax.set(xscale="log", yscale="log", xlim=amounts, ylim=values)
     _titles(ax, "Best option by expected value", "disputed amount ($, log scale)",
             "value of keeping the customer ($, log scale)")  # fmt: skip
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", framealpha=1.0)  # opaque: the squares sit over the map
     return ax
 
 

@@ -76,6 +76,22 @@ def _problem_rows(mask: pd.Series, values: pd.Series, column: str, offset: int) 
     return [f"data row {offset + i + 1}, column {column!r}: {values.iloc[i]!r}" for i in rows]
 
 
+def _not_utf8(path: Path, error: UnicodeDecodeError) -> DatasetError:
+    """The error for a file that is not UTF-8, naming the line of the first bad byte."""
+    fix = "the file must be UTF-8: re-save it as UTF-8 (\"CSV UTF-8\" in a spreadsheet)"
+    if path.suffix.lower() in (".zip", ".gz", ".bz2", ".xz", ".zst"):
+        return DatasetError(path.name, [f"not valid UTF-8 ({error}); {fix}"])
+    with open(path, "rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                byte = line[exc.start : exc.start + 1]
+                return DatasetError(path.name, [f"line {number}, character {exc.start + 1}: "
+                                                f"byte {byte!r} is not UTF-8; {fix}"])  # fmt: skip
+    return DatasetError(path.name, [f"not valid UTF-8 ({error}); {fix}"])
+
+
 def _dates(values: pd.Series, column: str, offset: int, problems: list[str]) -> pd.Series:
     missing = values.str.strip().str.lower().isin(_MISSING)
     parsed = pd.to_datetime(values.where(~missing), format="mixed", utc=True, errors="coerce")
@@ -118,6 +134,8 @@ def _tidy_cfpb(chunk: pd.DataFrame, offset: int, source: str) -> pd.DataFrame:
 def _header(path: Path) -> pd.Index:
     try:
         return pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from exc
     except pd.errors.EmptyDataError as exc:
         raise DatasetError(path.name, ["the file is empty (no header row)"]) from exc
     except pd.errors.ParserError as exc:
@@ -176,6 +194,8 @@ def iter_cfpb(path: str | Path, chunksize: int = 100_000,
             offset += len(chunk)
     except pd.errors.ParserError as exc:
         raise DatasetError(path.name, [f"malformed CSV after data row {offset}: {exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from exc
 
 
 def load_cfpb(path: str | Path, chunksize: int = 100_000, progress: bool = False,
@@ -316,6 +336,8 @@ def load_twcs(path: str | Path, chunksize: int = 200_000, progress: bool = False
             offset += len(raw)
     except pd.errors.ParserError as exc:
         raise DatasetError(path.name, [f"malformed CSV after data row {offset}: {exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from exc
     if problems:
         raise DatasetError(path.name, problems)
     return _rebuild_threads(pd.concat(parts) if len(parts) > 1 else parts[0])

@@ -98,19 +98,26 @@ def _read_rows(path: Path, text: str, report: LoadReport) -> list[dict]:
                 continue
             rows.append({k: "" if v is None else str(v) for k, v in record.items()})
         return rows
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header:
-        raise DatasetError(path.name, ["the file is empty (no header row)"])
-    rows = []
-    for number, values in enumerate(reader, start=1):
-        if len(values) != len(header):
-            report.rejected.append(
-                (number, f"ragged row: {len(values)} fields, the header has {len(header)}")
-            )
-            rows.append(None)
-            continue
-        rows.append(dict(zip(header, values, strict=True)))
+    # the file is in memory already: the csv module's field limit (128 KiB) protects nothing
+    # and would stop at a long complaint, so it is lifted while this file is read
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, None)
+        if not header:
+            raise DatasetError(path.name, ["the file is empty (no header row)"])
+        rows = []
+        for number, values in enumerate(reader, start=1):
+            if len(values) != len(header):
+                report.rejected.append(
+                    (number, f"ragged row: {len(values)} fields, the header has {len(header)}")
+                )
+                rows.append(None)
+                continue
+            rows.append(dict(zip(header, values, strict=True)))
+    finally:
+        csv.field_size_limit(limit)
     return rows
 
 
@@ -141,7 +148,9 @@ def read_complaints(
         problem. ``"report"``: bad rows are left out and listed in the returned report.
     encoding : str, optional
         Force an encoding; by default UTF-8 (with or without BOM), UTF-16 with BOM, cp1256,
-        cp1251 or cp1255 are recognised (see :func:`complaintlab.text.decode`).
+        cp1251 or cp1255 are recognised (see :func:`complaintlab.text.decode`). A file that
+        none of them fits raises :class:`~complaintlab.errors.DatasetError` naming the line
+        and the first bad byte.
 
     Returns
     -------
@@ -175,7 +184,11 @@ def read_complaints(
         report = LoadReport(source=path.name, encoding="xlsx")
         rows = _excel_rows(path)
     else:
-        text, used = decode_with_encoding(path.read_bytes(), encoding)
+        data = path.read_bytes()
+        try:
+            text, used = decode_with_encoding(data, encoding)
+        except ValueError as exc:  # no encoding fits: say where the first bad byte is
+            raise DatasetError(path.name, [_undecodable(data, encoding)]) from exc
         report = LoadReport(source=path.name, encoding=used)
         rows = _read_rows(path, text, report)
     report.rows_read = len(rows)
@@ -201,6 +214,21 @@ def read_complaints(
     frame = _frame(good, lang)
     report.rows_kept = len(frame)
     return frame, report
+
+
+def _undecodable(data: bytes, encoding: str | None) -> str:
+    """The problem of a file no encoding fits: the line and byte where the text breaks."""
+    codec = encoding or ("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8")
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        tried = "" if encoding else ", nor is the file cp1256, cp1251 or cp1255 text"
+        return (f"line {line}: byte {data[exc.start : exc.start + 1]!r} (offset {exc.start}) "
+                f"is not valid {codec}{tried}; pass encoding=... or re-save the file as UTF-8")
+    except LookupError:
+        return f"unknown encoding {encoding!r}"
+    return f"the bytes cannot be decoded as {codec}"
 
 
 def _check(record: dict) -> str | None:

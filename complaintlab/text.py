@@ -382,6 +382,7 @@ def _stem(token: str, lang: str) -> str:
 
 # --- decoding -------------------------------------------------------------------------------
 _CANDIDATES = (("cp1256", ("ar", "fa")), ("cp1251", ("ru", "bg")), ("cp1255", ("he",)))
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
 def decode(data: bytes, encoding: str | None = None) -> str:
@@ -389,9 +390,11 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     pages of our scripts (cp1256 Arabic/Persian, cp1251 Cyrillic, cp1255 Hebrew).
 
     With ``encoding`` given, decode with it and nothing else. Without, a BOM decides; then
-    strict UTF-8; then each code page, keeping the one whose result has the most words known
-    (by ``wordfreq``) in the languages of that code page. Raises ``ValueError`` naming the
-    encodings tried and the first bad byte's offset when nothing fits.
+    strict UTF-8; then each code page, keeping the one whose result has the most non-ASCII
+    words of two or more letters known (by ``wordfreq``) in the languages of that code page.
+    Raises ``ValueError`` naming the first bad byte and its offset when nothing fits, and
+    when the bytes are mostly valid UTF-8 with a few broken sequences (read as a code page,
+    such a text would come out garbled, so it is refused).
 
     Examples
     --------
@@ -417,32 +420,54 @@ def decode_with_encoding(data: bytes, encoding: str | None = None) -> tuple[str,
     if encoding is not None:
         try:
             return data.decode(encoding), encoding
+        except LookupError as exc:
+            raise ValueError(f"decode: unknown encoding {encoding!r}") from exc
         except UnicodeDecodeError as exc:
             raise ValueError(
                 f"decode: the bytes are not valid {encoding}: byte {exc.start} "
                 f"({data[exc.start : exc.start + 1]!r}) cannot be decoded."
             ) from exc
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+    bom = next((codec for mark, codec in _BOMS if data.startswith(mark)), None)
+    if bom is not None:
+        try:
+            return data.decode(bom), bom
+        except UnicodeDecodeError as exc:
+            raise ValueError(
+                f"decode: the bytes start with a {bom} byte-order mark but are not valid "
+                f"{bom}: byte {exc.start} ({data[exc.start : exc.start + 1]!r}) cannot be "
+                "decoded."
+            ) from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         first_bad = exc.start
+    # Mostly valid UTF-8 (at least as many multi-byte characters as broken sequences) is
+    # UTF-8 with a few bad bytes, not a code page: read as one, it would come out garbled.
+    lenient = data.decode("utf-8", errors="replace")
+    broken = lenient.count("\ufffd")
+    if sum(1 for ch in lenient if ord(ch) > 127) - broken >= broken:
+        raise ValueError(
+            f"decode: the bytes are UTF-8 with {broken} invalid byte sequence(s), the first at "
+            f"offset {first_bad} ({data[first_bad : first_bad + 1]!r}); fix the file or pass "
+            "encoding=..."
+        )
     best, best_score, used = None, 0, ""
     for codec, langs in _CANDIDATES:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        words = _TOKENIZER.tokenize(normalize(text, "und"))
+        # ASCII reads the same in every code page, and one-letter words (or stray bytes read
+        # as letters) are no evidence: only longer non-ASCII words tell the code pages apart
+        words = [w for w in _TOKENIZER.tokenize(normalize(text, "und"))
+                 if len(w) > 1 and not w.isascii() and any(ch.isalpha() for ch in w)]
         score = sum(1 for w in words if max(_langid.zipf(w, lang) for lang in langs) >= 1.0)
         if score > best_score:
             best, best_score, used = text, score, codec
     if best is None or best_score == 0:
         raise ValueError(
             "decode: the bytes are neither UTF-8 (first bad byte at offset "
-            f"{first_bad}) nor text in cp1256, cp1251 or cp1255; pass encoding=..."
+            f"{first_bad}: {data[first_bad : first_bad + 1]!r}) nor text in cp1256, cp1251 or "
+            "cp1255; pass encoding=..."
         )
     return best, used

@@ -10,8 +10,10 @@ Each sentence of a reply is tagged with the steps it takes:
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from complaintlab.text import LANGUAGES, check_lang, detect_language
@@ -74,11 +76,15 @@ def carp(text, lang: str | None = None) -> Carp:
     if lang not in LANGUAGES:
         return Carp(pd.DataFrame(columns=columns), ())
     spans = sentence_spans(text)
-    table = pd.DataFrame([(text[a:b], a, b) for a, b in spans], columns=columns[:3])
-    for step in STEPS:
-        table[step] = False
+    # object, not pandas' string dtype: any str is kept as it is (a lone surrogate too), and
+    # the column has the dtype of the empty table's
+    table = pd.DataFrame({"sentence": pd.Series([text[a:b] for a, b in spans], dtype=object),
+                          "start": pd.Series([a for a, _ in spans], dtype="int64"),
+                          "end": pd.Series([b for _, b in spans], dtype="int64")})  # fmt: skip
+    flags = np.zeros((len(spans), len(STEPS)), dtype=bool)
     found = matches(tokens(text, lang), lang)
     places = token_spans(text, lang)
+    starts = [a for a, _ in spans]
     explained = {id(m) for m, ok in _transfers(found) if ok}
     first: dict[str, int] = {}
     for m in found:
@@ -86,8 +92,12 @@ def carp(text, lang: str | None = None) -> Carp:
         if step is None:
             continue
         at = places[m.start][0]
-        row = next((i for i, (a, b) in enumerate(spans) if a <= at < b), len(spans) - 1)
-        table.loc[row, step] = True
+        row = bisect.bisect_right(starts, at) - 1  # the sentence holding ``at``, if any
+        if row < 0 or at >= spans[row][1]:
+            row = len(spans) - 1
+        flags[row, STEPS.index(step)] = True
         first[step] = min(first.get(step, row), row)
+    for k, step in enumerate(STEPS):
+        table[step] = flags[:, k]
     steps = tuple(sorted(first, key=lambda s: (first[s], STEPS.index(s))))
     return Carp(table, steps)

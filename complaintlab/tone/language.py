@@ -72,19 +72,20 @@ def token_spans(text: str, lang: str) -> list[tuple[int, int]]:
     """Where each of :func:`tokens` lies in the original (unnormalised) ``text``.
 
     Normalisation removes marks and invisible characters and folds letters, so a token's
-    characters are found back by aligning the normalised text with the original one.
+    characters are found back by aligning the normalised text with the original one, each
+    of whose characters is normalised on its own (see :func:`_align`; linear in the length).
     """
     norm = prepare(text, lang)
+    pieces: dict[str, str] = {}  # a text repeats a few dozen characters
     expanded, owner = [], []
     for i, ch in enumerate(text):
-        piece = " " if ch.isspace() else normalize(ch, lang, fold_yo=True).replace("؟", "?")
+        piece = pieces.get(ch)
+        if piece is None:
+            piece = pieces[ch] = (" " if ch.isspace() else
+                                  normalize(ch, lang, fold_yo=True).replace("؟", "?"))
         expanded.append(piece)
         owner.extend([i] * len(piece))
-    matcher = SequenceMatcher(None, norm, "".join(expanded), autojunk=False)
-    where = [None] * len(norm)
-    for a, b, size in matcher.get_matching_blocks():
-        for k in range(size):
-            where[a + k] = owner[b + k]
+    where = [None if k is None else owner[k] for k in _align(norm, "".join(expanded))]
     spans = []
     for start, end in _TOKENIZER.span_tokenize(norm):
         inside = [where[k] for k in range(start, end) if where[k] is not None]
@@ -97,6 +98,49 @@ def token_spans(text: str, lang: str) -> list[tuple[int, int]]:
             near = next((w for w in where[start:] if w is not None), len(text))
             spans.append((near, near))
     return spans
+
+
+_WINDOW = 32  # characters looked ahead to find the two texts agreeing again
+
+
+def _align(a: str, b: str) -> list[int | None]:
+    """For each character of ``a``, the index of the same character in ``b`` (None if none).
+
+    ``a`` is the normalised text and ``b`` its characters normalised one at a time: the two
+    agree except where normalisation looked at more than one character (white space
+    collapsed, a mark composed with its letter or dropped after it, a ZWNJ put between
+    Persian words, a Latin look-alike in a Cyrillic word). So walk both while they agree;
+    at a difference, skip a character of ``b`` that ``a`` lacks or of ``a`` that ``b`` lacks,
+    pair two different characters followed by agreement, or else resume at the longest run
+    the next few characters of each have in common. The result increases, and the time is
+    linear in the length, however long or repetitive the text (a whole-text
+    ``SequenceMatcher`` was quadratic: minutes for a 100,000-character reply).
+    """
+    where: list[int | None] = [None] * len(a)
+    i = j = 0
+    n, m = len(a), len(b)
+    while i < n and j < m:
+        if a[i] == b[j]:
+            where[i] = j
+            i, j = i + 1, j + 1
+        elif b[j] == " " or (j + 1 < m and a[i] == b[j + 1]):
+            j += 1  # white space collapsed or trimmed, or a character dropped
+        elif i + 1 < n and a[i + 1] == b[j]:
+            i += 1  # a character added (a ZWNJ between Persian words)
+        elif i + 1 < n and j + 1 < m and a[i + 1] == b[j + 1]:
+            where[i] = j  # one character turned into another
+            i, j = i + 1, j + 1
+        else:
+            x, y = a[i : i + _WINDOW], b[j : j + _WINDOW]
+            run = SequenceMatcher(None, x, y, autojunk=False).find_longest_match(
+                0, len(x), 0, len(y))
+            if not run.size:
+                i, j = i + len(x), j + len(y)
+                continue
+            for k in range(run.size):
+                where[i + run.a + k] = j + run.b + k
+            i, j = i + run.a + run.size, j + run.b + run.size
+    return where
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -34,6 +34,7 @@ in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -192,6 +193,22 @@ def _overlap(a, b) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
+class _Near:
+    """Hits sorted by their first token, for finding the ones that overlap a hit without
+    looking at every hit (a long reply has thousands: comparing all pairs is quadratic)."""
+
+    def __init__(self, hits: list):
+        self.hits = sorted(hits, key=lambda h: h.start)
+        self.starts = [h.start for h in self.hits]
+        self.reach = max((h.end - h.start for h in self.hits), default=0)
+
+    def overlapping(self, hit) -> list:
+        """The hits that share a token with ``hit``."""
+        first = bisect.bisect_left(self.starts, hit.start - self.reach)
+        last = bisect.bisect_right(self.starts, hit.end)
+        return [h for h in self.hits[first:last] if _overlap(hit, h)]
+
+
 def matches(toks: list[str], lang: str) -> list[Match]:
     """Cue hits in a tokenised reply that survive quotation, negation and overlap rules."""
     sentences, clauses, quoted, negated = _structure(toks, lang)
@@ -208,18 +225,18 @@ def matches(toks: list[str], lang: str) -> list[Match]:
             continue  # the one-word gap jumped a full stop: "...the problem. Do you..."
         if not _negated(hit, lang, clauses, negated, words):
             kept.append(hit)
-    deflections = [h for h in kept if h.cue.section == "non_apology"]
-    questions = [h for h in kept if h.cue.section in ("open_offer", "negative_question")]
+    deflections = _Near([h for h in kept if h.cue.section == "non_apology"])
+    deflected = {sentences[d.start] for d in deflections.hits}
+    questions = _Near([h for h in kept if h.cue.section in ("open_offer", "negative_question")])
 
     def beaten(hit: Hit) -> bool:
         if hit.cue.section == "apology":  # "if you were inconvenienced, we apologise"
-            return any(_overlap(hit, d) or sentences[d.start] == sentences[hit.start]
-                       for d in deflections)  # fmt: skip
+            return sentences[hit.start] in deflected or bool(deflections.overlapping(hit))
         if hit.cue.section in ("open_offer", "negative_question"):
             size = (hit.end - hit.start, len(hit.cue.words))
-            return any(q.cue.section != hit.cue.section and _overlap(hit, q)
+            return any(q.cue.section != hit.cue.section
                        and (q.end - q.start, len(q.cue.words)) > size
-                       for q in questions)  # fmt: skip
+                       for q in questions.overlapping(hit))  # fmt: skip
         return False
 
     found = [Match(h.cue.section, h.start, h.end, h.cue.text, sentences[h.start],
@@ -236,14 +253,14 @@ def matches(toks: list[str], lang: str) -> list[Match]:
 
 def _pairs(found: list[Match]) -> list[Match]:
     """Add a feature match for each two-part pattern complete within one sentence."""
-    transfers = [m for m in found if m.section == "transfer"]
+    transfers = {m.clause for m in found if m.section == "transfer"}  # their clauses
     out = list(found)
     for feature, (first, second) in PAIRS.items():
         seconds = {m.sentence for m in found if m.section == second}
         for m in found:
             if m.section != first or m.sentence not in seconds:
                 continue
-            if feature == "next_steps" and any(t.clause == m.clause for t in transfers):
+            if feature == "next_steps" and m.clause in transfers:
                 continue  # "I'll put you through now" is a transfer, not a commitment
             out.append(Match(feature, m.start, m.end, m.cue, m.sentence, m.clause))
     out.sort(key=lambda m: (m.start, m.end))
@@ -282,6 +299,7 @@ def evidence(text: str, lang: str) -> list[Evidence]:
     found = matches(toks, lang)
     spans = token_spans(text, lang)
     sentences = sentence_spans(text)
+    ends = [b for _, b in sentences]
     transfers = _transfers(found)
     explained = any(ok for _, ok in transfers)
     near = {m.sentence + step for m, _ in transfers for step in (-1, 0, 1)}
@@ -303,7 +321,10 @@ def evidence(text: str, lang: str) -> list[Evidence]:
         else:
             continue
         start, end = spans[m.start][0], spans[m.end][1]
-        around = [(a, b) for a, b in sentences if a < end and start < b]
+        around, k = [], bisect.bisect_right(ends, start)  # sentences: sorted and disjoint
+        while k < len(sentences) and sentences[k][0] < end:
+            around.append(sentences[k])
+            k += 1
         sentence = text[around[0][0] : around[-1][1]] if around else text.strip()
         out.append(Evidence(feature, start, end, m.cue, sentence))
     return out
