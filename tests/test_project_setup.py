@@ -120,3 +120,14 @@ def test_every_package_folder_is_listed_for_the_wheel(root):
     } | {"complaintlab"}
     assert folders | {"complaintlab._datasets"} == listed
     assert setuptools["package-dir"]["complaintlab._datasets"] == "datasets"
+
+
+def test_readme_first_taste_runs_as_written(root):
+    import doctest
+
+    text = (root / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## A first taste\n\n```python\n(.*?)```", text, re.S).group(1)
+    test = doctest.DocTestParser().get_doctest(block, {}, "README first taste", None, 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.summarize(verbose=False) == (0, len(test.examples)) and len(test.examples) >= 10
