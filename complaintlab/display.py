@@ -84,6 +84,9 @@ def highlight(text: str, evidence, lang: str | None = None) -> str:
     """
     from complaintlab.text import LANGUAGES, is_rtl
 
+    if not isinstance(text, str):
+        raise TypeError(f"highlight expects the reply as a str, got {type(text).__name__}: "
+                        f"{text!r:.80}")  # fmt: skip
     covering: list[set[str]] = [set() for _ in text]
     for ev in evidence:
         for i in range(max(0, ev.start), min(len(text), ev.end)):

@@ -187,6 +187,12 @@ class AnnotationGame(_Shown):
             data = data[data["lang"] == lang]
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(data):
             raise ValueError(f"n must be between 1 and {len(data)}; got {n!r}")
+        if not isinstance(annotator, str):
+            raise TypeError(f"annotator must be a name (a str), got {type(annotator).__name__}: "
+                            f"{annotator!r}")  # fmt: skip
+        if any("\ud800" <= c <= "\udfff" for c in annotator):
+            raise ValueError(f"annotator {annotator!r} holds a lone surrogate (half of a "
+                             "character, not text); give a name in plain Unicode")  # fmt: skip
         if not str(annotator).strip():
             raise ValueError("annotator needs a name (it identifies the participant's labels)")
         if str(annotator).strip().lower() == "gold":
