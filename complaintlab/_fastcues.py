@@ -50,6 +50,10 @@ _WIDE = 4  # trie nodes with this many children get a dense row in the compiled 
 normal = u.normalize_checked
 
 
+class SeparatorInText(ValueError):
+    """A text of a batch holds NUL, the separator token: encode it on its own path."""
+
+
 class TokenTable:
     """Token ids of one language, and per-token facts computed once per distinct token.
 
@@ -79,14 +83,19 @@ class TokenTable:
             ids.append(number)
         return tuple(ids)
 
-    def _encode(self, joined: str, kind: str, tokens: Callable[[str], list[str]]):
-        """Token ids of ``joined`` (texts with separators), chunk by white-space chunk."""
+    def _encode(self, joined: str, n_texts: int, kind: str,
+                tokens: Callable[[str], list[str]]):  # fmt: skip
+        """Token ids of ``joined`` (``n_texts`` texts joined by two separators), chunk by
+        white-space chunk. Raises :class:`SeparatorInText` if a text holds a NUL."""
         cache = self._cache.get(kind)
-        if cache is None or len(cache.number) >= _MAX_CHUNKS:
+        if cache is None or len(cache.ragged) >= _MAX_CHUNKS:
             cache = self._cache[kind] = _Chunks()
+        expected = 2 * max(n_texts - 1, 0)
         if _jit.ENABLED:
-            found = cache.numbers_jit(joined, self, tokens)
+            found = cache.numbers_jit(joined, self, tokens, expected)
         else:
+            if joined.count(SEP) != expected:
+                raise SeparatorInText
             found = cache.numbers(joined.split(), self, tokens)
         if _jit.ENABLED:
             return _jit.gather(found, cache.ragged._ptr, cache.ragged._flat)
@@ -103,7 +112,7 @@ class TokenTable:
         ``ids[starts[k] : starts[k + 1] - 2]`` (``starts`` has one more entry than texts).
         ``split`` makes the tokens of one space-free chunk of a text.
         """
-        return self._encode(f" {SEP} {SEP} ".join(prepared), kind, split)
+        return self._encode(f" {SEP} {SEP} ".join(prepared), len(prepared), kind, split)
 
     def encode_raw(self, texts: Sequence[str], kind: str, prepare: Callable[[str], str],
                    split: Callable[[str], list[str]] = _FINDALL) -> tuple[np.ndarray, np.ndarray]:
@@ -114,7 +123,7 @@ class TokenTable:
         then ``prepare`` runs once per distinct chunk, and a chunk seen before costs one
         dictionary look-up.
         """
-        return self._encode(f" {SEP} {SEP} ".join(texts), kind,
+        return self._encode(f" {SEP} {SEP} ".join(texts), len(texts), kind,
                             lambda chunk: split(prepare(chunk)))  # fmt: skip
 
     def fact(self, key, compute: Callable[[str], object], dtype=bool) -> np.ndarray:
@@ -132,7 +141,10 @@ class TokenTable:
 
 
 class _Chunks:
-    """The chunks of one kind of preparation seen so far: number, token ids, hashes."""
+    """The chunks of one kind of preparation seen so far: number, token ids, hashes.
+
+    The compiled finder knows a chunk by its hashes alone; only the numpy one keeps the
+    chunks' text (``number``), which for half a million chunks takes some 70 MB."""
 
     def __init__(self):
         self.number: dict[str, int] = {SEP: 0}
@@ -161,20 +173,24 @@ class _Chunks:
             found = list(map(self.number.__getitem__, chunks))
         return np.array(found, dtype=np.int64)
 
-    def numbers_jit(self, joined: str, table: TokenTable, tokens) -> np.ndarray:
-        """:meth:`numbers` of ``joined.split()``, found by hashes in compiled code."""
+    def numbers_jit(self, joined: str, table: TokenTable, tokens, nuls: int) -> np.ndarray:
+        """:meth:`numbers` of ``joined.split()``, found by hashes in compiled code; raises
+        :class:`SeparatorInText` unless ``joined`` holds ``nuls`` NUL characters."""
         points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         index = self.index
-        found, starts, ends = _jit.chunk_numbers(points, _jit.SPACES, index.keys, index.values,
-                                                 self.second)  # fmt: skip
+        found, starts, ends, seen = _jit.chunk_numbers(points, _jit.SPACES, index.keys,
+                                                       index.values, self.second)  # fmt: skip
+        if seen != nuls:
+            raise SeparatorInText
         missing = np.flatnonzero(found < 0)
         if len(missing):
             chunks = [joined[starts[k] : ends[k]] for k in missing]
+            # each distinct new chunk once: numbered, tokenised, and found at its first place
             first = dict(zip(reversed(chunks), reversed(missing.tolist()), strict=True))
-            self._add(first, table, tokens)  # each distinct new chunk once
-            numbers = np.fromiter(map(self.number.__getitem__, chunks), dtype=np.int64,
-                                  count=len(chunks))  # fmt: skip
-            found[missing] = numbers
+            number = {chunk: len(self.ragged) + i for i, chunk in enumerate(first)}
+            self.ragged.extend([table._ids(tokens(chunk)) for chunk in first])
+            found[missing] = np.fromiter(map(number.__getitem__, chunks), dtype=np.int64,
+                                         count=len(chunks))  # fmt: skip
             if len(self.second) < len(self.ragged):
                 self.second = np.concatenate(
                     [self.second, np.zeros(len(self.ragged) - len(self.second), np.int64)])
@@ -278,6 +294,9 @@ class CompiledLexicon:
         self._edge_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._edge_col = np.array([c for _, c, _ in edges], dtype=np.int64)
         self._edge_child = np.array([c for _, _, c in edges], dtype=np.int64)
+        self._edge_mask = np.zeros(self.n_nodes, dtype=np.uint64)  # bit (column % 64) per edge
+        for parent, col, _ in edges:
+            self._edge_mask[parent] |= np.uint64(1) << np.uint64(col % 64)
         # nodes with many children ("you", "we") also get a row of child per key column: a
         # look-up instead of a binary search where the walk spends most of its time
         wide = np.flatnonzero(counts >= _WIDE)
@@ -310,6 +329,7 @@ class CompiledLexicon:
                     self._by_form.setdefault(form, []).append(k)
         self._roots = np.full((1, 1), -1, dtype=np.int64)  # token 0, the separator, fits
         self._later = np.full((1, 1), -1, dtype=np.int64)  # nothing
+        self._later_mask = np.zeros(1, dtype=np.uint64)  # bits of the later grid's columns
         self._known = 1
         self.table = table(self.lang)
 
@@ -331,6 +351,9 @@ class CompiledLexicon:
             later = [[int(self._col[k]) for k in keys if self._col[k] >= 0] for keys in fitted]
             self._roots = _grow(self._roots, roots)
             self._later = _grow(self._later, later)
+            masks = [sum({1 << (col % 64) for col in cols}) for cols in later]
+            self._later_mask = np.concatenate([self._later_mask,
+                                               np.array(masks, dtype=np.uint64)])  # fmt: skip
             self._known = len(words)
         return self._roots, self._later
 
@@ -392,9 +415,10 @@ def match_batch(lex: CompiledLexicon, ids: np.ndarray) -> Hits:
     if _jit.ENABLED:
         cap = 2 * len(ids) + 16
         while True:
-            start, end, cue, count = _jit.walk(ids, roots, later, lex._edge_ptr, lex._edge_col,
-                                               lex._edge_child, lex._wide_row, lex._wide,
-                                               lex.cue_ptr, lex.cue_flat, cap)  # fmt: skip
+            start, end, cue, count = _jit.walk(ids, roots, later, lex._later_mask, lex._edge_ptr,
+                                               lex._edge_col, lex._edge_child, lex._edge_mask,
+                                               lex._wide_row, lex._wide, lex.cue_ptr,
+                                               lex.cue_flat, cap)  # fmt: skip
             if count <= cap:
                 return Hits(start, end, cue)
             cap = count

@@ -6,7 +6,7 @@ The loops that dominate when written with numpy are plain loops here, compiled b
 - :mod:`complaintlab._fastcues`: finding each white-space chunk of a batch in the chunk cache
   (:func:`chunk_numbers`), laying out the chunks' token ids (:func:`gather`) and walking the
   cue trie (:func:`walk`);
-- :mod:`complaintlab.tone.fast`: sentence and clause numbers of every token;
+- :mod:`complaintlab.tone.compiled`: the tone rules, in one pass;
 - :mod:`complaintlab.taxonomy.fast`: each text's character n-gram and word n-gram counts
   (:func:`sum_rows`, :func:`word_counts`) and its style counts.
  Without numba, or with ``COMPLAINTLAB_NO_JIT=1`` in the environment,
@@ -125,13 +125,14 @@ if ENABLED:
     def chunk_numbers(points, spaces, keys, values, second):  # pragma: no cover - compiled
         """Number of every white-space chunk of ``points`` (code points) by its hashes, or
         -1 with its (start, end) for a chunk not in the table (``keys``, ``values``) and
-        ``second`` yet."""
+        ``second`` yet; and how many code points are 0 (NUL, the separator)."""
         n = len(points)
         limit = len(spaces) - 1
         numbers = np.empty(n // 2 + 1, dtype=np.int64)
         starts = np.empty(n // 2 + 1, dtype=np.int64)
         ends = np.empty(n // 2 + 1, dtype=np.int64)
         count = 0
+        nuls = 0
         i = 0
         while i < n:
             c = points[i]
@@ -145,6 +146,8 @@ if ENABLED:
                 c = points[i]
                 if c <= limit and spaces[c]:
                     break
+                if c == 0:
+                    nuls += 1
                 h1 = (h1 ^ np.uint64(c)) * _P1
                 h2 = (h2 + np.uint64(c) + np.uint64(1)) * _P2
                 i += 1
@@ -155,7 +158,7 @@ if ENABLED:
             starts[count] = start
             ends[count] = i
             count += 1
-        return numbers[:count], starts[:count], ends[:count]
+        return numbers[:count], starts[:count], ends[:count], nuls
 
     @numba.njit(cache=True)
     def hashes(points):  # pragma: no cover - compiled
@@ -204,15 +207,17 @@ if ENABLED:
         return ids, starts
 
     @numba.njit(cache=True)
-    def walk(ids, roots, later, edge_ptr, edge_col, edge_child, wide_row, wide, cue_ptr,
-             cue_flat, cap):  # pragma: no cover - compiled
+    def walk(ids, roots, later, later_mask, edge_ptr, edge_col, edge_child, edge_mask, wide_row,
+             wide, cue_ptr, cue_flat, cap):  # pragma: no cover - compiled
         """Every cue hit (start, end, cue) of the encoded batch: the trie walk of
         :func:`complaintlab._fastcues.match_batch`, one position at a time. Returns
         ``count > cap`` when ``cap`` hits did not fit (the caller asks again with more).
 
         A node's child along a key column is looked up in its row of ``wide`` (child or -1
         per column) for the nodes with many children (``wide_row`` >= 0), by binary search
-        of its sorted edges for the others."""
+        of its sorted edges for the others. A token is tried only if the bits of its key
+        columns modulo 64 (``later_mask``) meet those of the node's edges (``edge_mask``):
+        most tokens after a node fit none of its keys."""
         out_start = np.empty(cap, dtype=np.int64)
         out_end = np.empty(cap, dtype=np.int64)
         out_cue = np.empty(cap, dtype=np.int64)
@@ -248,10 +253,13 @@ if ENABLED:
                 if first == last or end + 2 >= n:
                     continue
                 row = wide_row[node]
+                mask = edge_mask[node]
                 near = ids[end + 1]
                 far = ids[end + 2]
                 for step in range(2):
                     token = near if step == 0 else far
+                    if not (later_mask[token] & mask):
+                        continue
                     for k in range(width):
                         col = later[token, k]
                         if col < 0:
@@ -288,29 +296,6 @@ if ENABLED:
                             top += 1
         return out_start[: min(count, cap)], out_end[: min(count, cap)], out_cue[
             : min(count, cap)], count
-
-    @numba.njit(cache=True)
-    def sentences_and_clauses(ids, bits):  # pragma: no cover - compiled
-        """Per position of an encoded batch: its sentence number (sentence ends before it)
-        and clause number (clause breaks up to and including it). ``bits`` per token id:
-        1 ends a sentence, 2 is a full stop, 4 is an abbreviation (a full stop right after
-        one ends nothing), 8 breaks a clause."""
-        n = len(ids)
-        sentence = np.empty(n, dtype=np.int64)
-        clause = np.empty(n, dtype=np.int64)
-        sentences = 0
-        clauses = 0
-        before = bits[0]  # the token before the first: a separator, as the batch starts
-        for i in range(n):
-            b = bits[ids[i]]
-            sentence[i] = sentences
-            if (b & 1) and not ((b & 2) and (before & 4)):
-                sentences += 1
-            if b & 8:
-                clauses += 1
-            clause[i] = clauses
-            before = b
-        return sentence, clause
 
     @numba.njit(cache=True)
     def _csr_out(n_texts, cap):  # pragma: no cover - compiled

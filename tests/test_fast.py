@@ -17,8 +17,9 @@ from complaintlab.corpus import load_complaints, load_responses
 from complaintlab.taxonomy import fast as taxonomy_fast
 from complaintlab.taxonomy.model import default_model
 from complaintlab.text import LANGUAGES, detect_languages, normalize, tokenize
+from complaintlab.tone import compiled, rules, score
 from complaintlab.tone import fast as tone_fast
-from complaintlab.tone import rules, score
+from complaintlab.tone.language import AR_MA_AFTER, AR_MA_BEFORE
 from complaintlab.tone.language import tokens as tone_tokens
 from complaintlab.tone.rules import FEATURES, reply_features
 
@@ -148,6 +149,82 @@ def test_texts_with_nul_characters_take_the_one_text_path():
     assert out.loc[0, "apology"] and out.loc[0, "next_steps"]
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_nul_characters_anywhere_in_a_batch_change_no_other_row(lang, engine):
+    texts = _texts(lang)[:40]
+    odd = ["\x00", f"\x00{texts[0]}", f"{texts[1]} \x00 {texts[2]}", f"{texts[3]}\x00"]
+    batch = [*texts[:10], *odd, *texts[10:]]
+    got = tone_fast.batch_features(batch, lang)
+    expected = np.array([[reply_features(t, lang)[f] for f in FEATURES] for t in batch])
+    assert got.shape == expected.shape and (got == expected).all()
+
+
+_MARKS = (".", ",", "?", "!", '"', "«", "»", "„", "“", "”", "״", "17:00", "5", "pm", "$",
+          "12.50", "Mr.", "...", ";", "—")  # fmt: skip
+
+
+def _cue_phrases(lang: str) -> list[str]:
+    """Every cue of the tone lexicon written out (prefixes completed), the phrases of the
+    soup below."""
+    return sorted({" ".join("ab" if w == "*" else w.replace("*", "ab") for w in cue.words
+                            if w != "?*") for cue in rules.lexicon(lang).cues} - {""})  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_compiled_and_numpy_rules_equal_the_one_text_rules_on_cue_soup(lang, engine):
+    """Replies made of whole cues (negations, transfers, reasons, closing questions...),
+    quotation marks, times and punctuation in random order: the rules' corner cases
+    (quotes left open, negation windows across clause breaks, overlapping closing
+    questions, transfers beside reasons) come up far more often than in written replies."""
+    marks = _MARKS + ((*sorted(AR_MA_AFTER | AR_MA_BEFORE), "ما", "وما") if lang == "ar" else ())
+    phrases = st.one_of(st.sampled_from(_cue_phrases(lang)), st.sampled_from(marks))
+
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    @given(st.lists(st.lists(phrases, max_size=14), min_size=1, max_size=5))
+    def check(replies):
+        texts = [" ".join(parts) for parts in replies]
+        got = tone_fast.batch_features(texts, lang)
+        expected = np.array([[reply_features(t, lang)[f] for f in FEATURES] for t in texts])
+        assert (got == expected).all(), texts
+
+    check()
+
+
+def test_arabic_ma_negates_unless_it_is_a_conjunction(engine):
+    """"ما" before a verb negates it; after "بعد" ("after"), or before "زال" ("still"), it
+    is part of a conjunction and negates nothing (the compiled rules read both neighbours)."""
+    texts = ["ما نعتذر", "ما زلنا نعتذر عن التأخير", "بعد ما نعتذر", "نعتذر ما زلنا"]
+    got = tone_fast.batch_features(texts, "ar")[:, FEATURES.index("apology")]
+    assert got.tolist() == [False, True, True, True]
+    assert got.tolist() == [reply_features(t, "ar")["apology"] for t in texts]
+
+
+@pytest.mark.skipif(not _jit.ENABLED, reason="numba is not installed")
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(1, 4),
+                          st.sampled_from([compiled.OPEN_OFFER, compiled.NEGATIVE_QUESTION,
+                                           compiled.APOLOGY, compiled.NON_APOLOGY,
+                                           compiled.PLAIN]), st.booleans()),
+                max_size=12))  # fmt: skip
+def test_compiled_deflection_and_closing_questions_equal_the_numpy_rules(hits):
+    """Rules 3 and 4 on made-up hits (gaps to the previous start, spans, cue sizes, roles,
+    sentence breaks): equal spans and equal sizes, which real cues rarely give, included."""
+    start = np.cumsum([gap for gap, *_ in hits]).astype(np.int64)
+    end = start + np.array([span for _, span, *_ in hits], dtype=np.int64)
+    size = np.array([n for _, _, n, *_ in hits], dtype=np.int64)
+    kind = np.array([k for *_, k, _ in hits], dtype=np.int64)
+    n = int(end.max()) + 1 if len(hits) else 1
+    breaks = np.zeros(n, dtype=np.int64)
+    breaks[start[[b for *_, b in hits]]] = 1
+    sentence = np.cumsum(breaks)
+    got = compiled._beaten(np.arange(len(hits)), start, end, size, kind, sentence, n)
+    number = {"open_offer": compiled.OPEN_OFFER, "negative_question": compiled.NEGATIVE_QUESTION}
+    expected = tone_fast._closing_questions_beaten(start, end, size, kind, number)
+    apology = (kind == compiled.APOLOGY) & np.isin(
+        sentence[start], sentence[start[kind == compiled.NON_APOLOGY]])
+    assert got.tolist() == (expected | apology).tolist()
+
+
 def test_score_and_classify_with_two_processes_equal_one():
     texts = load_responses()["text"].dropna().astype(str).tolist()
     texts = (texts * (4_500 // len(texts) + 1))[:4_500]  # over 2,000 rows a process
@@ -203,6 +280,21 @@ def test_stacked_probabilities_equal_scikit_learns_bit_for_bit():
     assert set(got) == set(model.models_) and _stacked(model).weights is not None
     for target, fitted in model.models_.items():
         assert np.array_equal(got[target], fitted.predict_proba(features)), target
+
+
+def test_mixed_language_product_equals_the_whole_matrix_bit_for_bit(engine):
+    """A batch of several languages, with rows holding a NUL and rows in no language of
+    the six, goes language by language without the matrix; the numbers are the matrix's."""
+    from complaintlab.taxonomy.model import _stacked
+
+    model = default_model()
+    data = load_complaints().sample(frac=1, random_state=3)
+    texts, langs = data["text"].astype(str).tolist(), data["lang"].astype(str).tolist()
+    texts[5], texts[9] = texts[5] + "\x00 and more", "\x00"
+    langs[7], langs[11] = "und", "xx"
+    weights = _stacked(model).weights
+    product = model._product(texts, langs, weights)
+    assert np.array_equal(product, model._features(texts, langs, fit=False) @ weights)
 
 
 def test_stacked_probabilities_fall_back_to_scikit_learn_for_two_classes():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import weakref
 from collections import Counter
 from functools import cache
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -47,37 +48,42 @@ def encode_words(texts: list[str], lang: str) -> tuple[np.ndarray, np.ndarray]:
     """Ids (in :func:`words_table`) of the normalised words of each text, with separators."""
     table = words_table(lang)
     if lang == "fa":  # Persian normalisation joins words across spaces: whole texts
-        joined = fc.normal(fc.SEP.join(texts), lang)
-        return table.encode([p.strip() for p in joined.split(fc.SEP)], "words", _whole)
+        parts = fc.normal(fc.SEP.join(texts), lang).split(fc.SEP)
+        if len(parts) != len(texts):
+            raise fc.SeparatorInText
+        return table.encode([p.strip() for p in parts], "words", _whole)
     return table.encode_raw(texts, "words", lambda chunk: fc.normal(chunk, lang), str.split)
 
 
 class _Rows:
-    """Growing per-word rows (a CSR matrix built incrementally)."""
+    """Growing per-word rows of a sparse matrix, in numpy arrays (CSR), appended in batches."""
 
     def __init__(self, width: int):
         self.width = width
-        self.indptr = [0]
-        self.indices: list[int] = []
-        self.data: list[float] = []
-        self._matrix = None
+        self.indptr = np.zeros(1, dtype=np.int64)
+        self.indices = np.zeros(0, dtype=np.int64)
+        self.data = np.zeros(0, dtype=np.float64)
 
     def __len__(self) -> int:
         return len(self.indptr) - 1
 
-    def add(self, row: dict[int, float]) -> None:
-        for column in sorted(row):
-            self.indices.append(column)
-            self.data.append(row[column])
-        self.indptr.append(len(self.indices))
-        self._matrix = None
+    def extend(self, rows: list[dict[int, float]]) -> None:
+        """Append rows, each given as {column: value}."""
+        if not rows:
+            return
+        columns = [sorted(row) for row in rows]
+        lengths = np.fromiter(map(len, columns), dtype=np.int64, count=len(rows))
+        size = int(lengths.sum())
+        self.indices = np.concatenate([self.indices, np.fromiter(
+            chain.from_iterable(columns), dtype=np.int64, count=size)])  # fmt: skip
+        self.data = np.concatenate([self.data, np.fromiter(
+            (row[c] for row, cs in zip(rows, columns, strict=True) for c in cs),
+            dtype=np.float64, count=size)])  # fmt: skip
+        self.indptr = np.concatenate([self.indptr, self.indptr[-1] + np.cumsum(lengths)])
 
     def matrix(self) -> sparse.csr_matrix:
-        if self._matrix is None:
-            self._matrix = sparse.csr_matrix(
-                (np.asarray(self.data, dtype=np.float64), np.asarray(self.indices, np.int64),
-                 np.asarray(self.indptr, np.int64)), shape=(len(self), self.width))  # fmt: skip
-        return self._matrix
+        return sparse.csr_matrix((self.data, self.indices, self.indptr),
+                                 shape=(len(self), self.width))  # fmt: skip
 
 
 @cache
@@ -234,14 +240,15 @@ class ModelCache:
     def char_counts(self, words: np.ndarray, starts: np.ndarray, lang: str):
         rows = self._chars.setdefault(lang, _Rows(len(self.model.chars_.vocabulary_)))
         vocabulary, table = self.model.chars_.vocabulary_, words_table(lang).words
+        new = []
         for word in table[len(rows) :]:
             grams = Counter(self._analyzer(word)) if word != fc.SEP else Counter()
-            rows.add({vocabulary[g]: float(c) for g, c in grams.items() if g in vocabulary})
+            new.append({vocabulary[g]: float(c) for g, c in grams.items() if g in vocabulary})
+        rows.extend(new)
         n = len(starts) - 1
         if _jit.ENABLED:  # the sum of the words' rows, text by text, columns sorted
-            matrix = rows.matrix()
-            ptr, cols, data = _jit.sum_rows(starts, words, matrix.indptr, matrix.indices,
-                                            matrix.data, rows.width)  # fmt: skip
+            ptr, cols, data = _jit.sum_rows(starts, words, rows.indptr, rows.indices, rows.data,
+                                            rows.width)  # fmt: skip
             return sparse.csr_matrix((data, cols, ptr), shape=(n, rows.width))
         text = np.searchsorted(starts, np.arange(len(words)), side="right") - 1
         real = words > 0
@@ -324,12 +331,21 @@ def features(model, texts: list[str], lang: str) -> sparse.csr_matrix:
     return sparse.hstack([*parts, sparse.csr_matrix(dense)]).tocsr()
 
 
+#: Texts per block of :func:`product`: the feature blocks of a 10,000-row chunk of a file
+#: would take about a hundred megabytes at once; rows do not depend on each other.
+BLOCK = 4_096
+
+
 def product(model, texts: list[str], lang: str, weights: np.ndarray) -> np.ndarray:
     """``features(model, texts, lang) @ weights`` without building the matrix.
 
     The same numbers bit for bit: the compiled loop adds each row's terms in the matrix's
-    column order, one product at a time, as scipy's sparse-times-dense product does.
+    column order, one product at a time, as scipy's sparse-times-dense product does. The
+    texts go :data:`BLOCK` at a time, which bounds the memory the feature blocks take.
     """
+    if len(texts) > BLOCK:
+        return np.vstack([product(model, texts[i : i + BLOCK], lang, weights)
+                          for i in range(0, len(texts), BLOCK)])  # fmt: skip
     with fc.LOCK:
         parts, dense = _blocks(model, texts, lang)
     if not _jit.ENABLED:

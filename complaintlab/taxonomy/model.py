@@ -80,6 +80,19 @@ def _one_language(texts: list[str], langs: list) -> str | None:
     return None
 
 
+def _language_groups(texts: list[str], langs: list) -> tuple[dict[str, list[int]], list[int]]:
+    """Row numbers per language of the six, and the other rows: undetermined language, or a
+    NUL character (the batch engine's separator), which take the one-text path."""
+    groups: dict[str, list[int]] = {}
+    other = []
+    for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
+        if lang in LANGUAGES and SEP not in text:
+            groups.setdefault(lang, []).append(i)
+        else:
+            other.append(i)
+    return groups, other
+
+
 def _stems(tokens: list[str], lang: str) -> str:
     if lang not in LANGUAGES:
         return " ".join(tokens)
@@ -134,13 +147,7 @@ class TaxonomyClassifier(BaseEstimator, ClassifierMixin):
         one = _one_language(texts, langs)
         if one is not None:  # the usual batch
             return fast.features(self, texts, one)
-        groups: dict[str, list[int]] = {}
-        other = []
-        for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
-            if lang in LANGUAGES and SEP not in text:
-                groups.setdefault(lang, []).append(i)
-            else:  # undetermined language, or a NUL character: the one-text path
-                other.append(i)
+        groups, other = _language_groups(texts, langs)
         parts, order = [], []
         for lang, rows in groups.items():
             parts.append(fast.features(self, [texts[i] for i in rows], lang))
@@ -157,11 +164,24 @@ class TaxonomyClassifier(BaseEstimator, ClassifierMixin):
         return matrix
 
     def _product(self, texts, langs, weights) -> np.ndarray | None:
-        """``self._features(texts, langs, False) @ weights`` for a batch of one language
-        without building the matrix (:func:`~complaintlab.taxonomy.fast.product`); None for
-        another batch."""
-        one = _one_language(texts, langs) if texts and fast.supported(self) else None
-        return None if one is None else fast.product(self, texts, one, weights)
+        """``self._features(texts, langs, False) @ weights`` without building the matrix:
+        language by language (:func:`~complaintlab.taxonomy.fast.product`), with the
+        one-text path's matrix only for texts in none of the six languages or holding a NUL.
+        None when the batch engine does not support this model."""
+        if not texts or not fast.supported(self):
+            return None
+        one = _one_language(texts, langs)
+        if one is not None:  # the usual batch
+            return fast.product(self, texts, one, weights)
+        groups, other = _language_groups(texts, langs)
+        out = np.empty((len(texts), weights.shape[1]), dtype=np.float64)
+        for lang, rows in groups.items():
+            out[rows] = fast.product(self, [texts[i] for i in rows], lang, weights)
+        if other:
+            matrix = self._text_features([texts[i] for i in other], [langs[i] for i in other],
+                                         False)  # fmt: skip
+            out[other] = matrix @ weights
+        return out
 
     def _text_features(self, texts, langs, fit: bool):
         known = [lang if lang in LANGUAGES else None for lang in langs]

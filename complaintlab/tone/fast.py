@@ -2,17 +2,19 @@
 
 :func:`batch_features` gives, for every reply of one language, exactly the twelve booleans
 that :func:`~complaintlab.tone.rules.reply_features` gives one reply at a time (tests compare
-the two on every corpus we have), but with the per-token and per-hit work done by numpy over
-the whole batch (see :mod:`complaintlab._fastcues`):
+the two on every corpus we have, and on random "soups" of cues, quotation marks and times),
+with the per-token and per-hit work done over the whole batch (see
+:mod:`complaintlab._fastcues`):
 
-- sentence, clause and negation marks of every token come from facts computed once per
-  distinct token, turned into positions with cumulative sums;
+- facts of a token (punctuation, negation, quotation mark, clock time...) are computed once
+  per distinct token;
 - the cue hits come from one trie walk over the batch;
-- each rule (quotation, negation, deflection beats apology, closing questions, two-part
-  features, transfers) is a filter or a join on the hit arrays.
+- the rules (quotation, negation, deflection beats apology, closing questions, two-part
+  features, transfers) then run in one compiled pass (:mod:`complaintlab.tone.compiled`).
 
-Only replies with quotation marks go through a short Python loop (whether a quotation is open
-depends on the marks before it).
+Without numba the rules run as numpy filters and joins on the hit arrays, written out
+below; only replies with quotation marks go through a short Python loop there (whether a
+quotation is open depends on the marks before it).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 
 from complaintlab import _fastcues as fc
 from complaintlab.corpus import TONE_FEATURES
+from complaintlab.tone import compiled
 from complaintlab.tone import rules as r
 from complaintlab.tone.language import (
     _RE_HE_SLASH,
@@ -41,15 +44,19 @@ FEATURE_INDEX = {name: i for i, name in enumerate(TONE_FEATURES)}
 
 
 def prepare_many(texts: list[str], lang: str) -> list[str]:
-    """:func:`complaintlab.tone.language.prepare` of every text (none may contain NUL).
+    """:func:`complaintlab.tone.language.prepare` of every text.
 
     The texts are normalised as one string, NUL-separated: every normalisation step works
-    within a text, so this equals normalising them one by one, with one call per step.
+    within a text, so this equals normalising them one by one, with one call per step. A
+    text holding NUL raises :class:`complaintlab._fastcues.SeparatorInText`.
     """
     joined = fc.normal(fc.SEP.join(texts), lang, fold_yo=True).replace("؟", "?")
     if lang == "he":
         joined = _RE_HE_SLASH.sub("", joined)
-    return [part.strip() for part in joined.split(fc.SEP)]
+    parts = joined.split(fc.SEP)
+    if len(parts) != len(texts):
+        raise fc.SeparatorInText
+    return [part.strip() for part in parts]
 
 
 def _prepare_chunk(lang: str):
@@ -101,11 +108,22 @@ def _facts(lang: str):
         "currency": lambda t: bool(r._CURRENCY.search(t)),
         "small_number": lambda t: t.isdigit() and len(t) <= 2,
         "am_pm": lambda t: t in ("am", "pm"),
+        # the quotation loop's tests, for the compiled rules
+        "punct_only": r._is_punct,
+        "quote_he": lambda t: lang == "he" and bool(RE_HE_QUOTED.match(t)),
+        "quote_close": lambda t: bool(set(t) & CLOSE_QUOTES) or '"' in t,
+        "quote_open": lambda t: bool(set(t) & OPEN_QUOTES) or '"' in t,
     }  # fmt: skip
 
 
 def _fact(table: fc.TokenTable, lang: str, name: str) -> np.ndarray:
     return table.fact(("tone", name), _facts(lang)[name])
+
+
+def _bits(table: fc.TokenTable, lang: str) -> np.ndarray:
+    """Every fact of each token id as one word of bits (:func:`compiled.token_bits`)."""
+    facts = _facts(lang)
+    return table.fact(("tone", "bits"), lambda t: compiled.token_bits(facts, t), np.uint32)
 
 
 def _quoted(table: fc.TokenTable, ids: np.ndarray, starts: np.ndarray, lang: str) -> np.ndarray:
@@ -152,10 +170,24 @@ def _prefix(flags: np.ndarray) -> np.ndarray:
 
 
 def batch_features(texts: list[str], lang: str) -> np.ndarray:
-    """The twelve tone features of each text (one language, strs without NUL), as a
-    boolean array with one row per text, columns in :data:`TONE_FEATURES` order."""
+    """The twelve tone features of each text (strs of one language), as a boolean array
+    with one row per text, columns in :data:`TONE_FEATURES` order.
+
+    A text holding NUL (the batch's separator) is scored on its own by
+    :func:`~complaintlab.tone.rules.reply_features`, which gives the same answer.
+    """
     with fc.LOCK:  # the caches are shared: one batch at a time
-        return _batch_features(texts, lang)
+        try:
+            return _batch_features(texts, lang)
+        except fc.SeparatorInText:
+            pass
+    out = np.zeros((len(texts), len(TONE_FEATURES)), dtype=bool)
+    plain = [i for i, text in enumerate(texts) if fc.SEP not in text]
+    for i in sorted(set(range(len(texts))).difference(plain)):
+        features = r.reply_features(texts[i], lang)
+        out[i] = [features[name] for name in TONE_FEATURES]
+    out[plain] = batch_features([texts[i] for i in plain], lang)
+    return out
 
 
 def _batch_features(texts: list[str], lang: str) -> np.ndarray:
@@ -166,6 +198,11 @@ def _batch_features(texts: list[str], lang: str) -> np.ndarray:
     ids, starts = encode(texts, lang)
     hits = fc.match_batch(fc.compiled(r.lexicon(lang)), ids)
     sections, number, cue_section, says_not, cue_size, negatable = _cue_table(lang)
+    if fc._jit.ENABLED:  # the same rules, compiled into one pass
+        role, column = compiled.section_arrays(tuple(sections))
+        return compiled.features(ids, starts, _bits(table, lang), hits.start, hits.end,
+                                 hits.cue, cue_section, says_not, cue_size, negatable, role,
+                                 column, AFTER.get(lang, 0))  # fmt: skip
 
     # --- token structure: sentences, clauses, negations, quotations ---------------------
     def fact(name):
@@ -173,16 +210,9 @@ def _batch_features(texts: list[str], lang: str) -> np.ndarray:
 
     previous = np.concatenate([[0], ids[:-1]])
     after = np.concatenate([ids[1:], [0]])
-    if fc._jit.ENABLED:
-        bits = (_fact(table, lang, "sentence_end") | _fact(table, lang, "dot") << 1
-                | _fact(table, lang, "abbreviation") << 2
-                | _fact(table, lang, "clause_break") << 3).astype(np.uint8)  # fmt: skip
-        sentence, clause = fc._jit.sentences_and_clauses(ids, bits)
-    else:
-        ends = fact("sentence_end") & ~(fact("dot") & _fact(table, lang, "abbreviation")[
-            previous])  # fmt: skip
-        sentence = np.cumsum(ends) - ends
-        clause = np.cumsum(fact("clause_break"))
+    ends = fact("sentence_end") & ~(fact("dot") & _fact(table, lang, "abbreviation")[previous])
+    sentence = np.cumsum(ends) - ends
+    clause = np.cumsum(fact("clause_break"))
     negated = fact("negation")
     if lang == "ar":
         conj = fact("ma") & (_fact(table, lang, "ma_after")[previous]

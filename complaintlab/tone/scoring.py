@@ -8,7 +8,6 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from complaintlab._fastcues import SEP
 from complaintlab.batch import row_languages, text_batch
 from complaintlab.parallel import check_n_jobs, map_rows
 from complaintlab.text import (
@@ -17,7 +16,7 @@ from complaintlab.text import (
     detect_language,
 )
 from complaintlab.tone.fast import batch_features
-from complaintlab.tone.rules import FEATURES, Evidence, evidence, reply_features
+from complaintlab.tone.rules import FEATURES, Evidence, evidence
 
 #: How much each feature moves :func:`tone_score`: the articles' good moves up, bad moves down.
 #: A plan with a time (``next_steps``) and owning the problem matter most; blaming the customer
@@ -103,26 +102,20 @@ def tone_band(scores, cuts: tuple[float, float] = (-0.2, 0.2)) -> pd.Series:
 
 
 def _features(series: pd.Series, given: list) -> pd.DataFrame:
-    """``lang`` and the twelve features of each text (one process's share of :func:`score`)."""
+    """``lang``, the twelve features and the tone score with :data:`DEFAULT_WEIGHTS` of each
+    text (one process's share of :func:`score`)."""
     lang = row_languages(series, given)
     texts = series.tolist()
     values = np.zeros((len(texts), len(FEATURES)), dtype=bool)
     for code, rows in _groups(lang).items():
-        batch = texts if len(rows) == len(texts) else [texts[i] for i in rows]
-        slow = [] if SEP not in "".join(batch) else [
-            i for i, text in enumerate(batch) if SEP in text]  # NUL: one at a time
-        if slow:
-            for i in slow:
-                values[rows[i]] = [reply_features(batch[i], code)[f] for f in FEATURES]
-            keep = sorted(set(range(len(rows))) - set(slow))
-            rows, batch = [rows[i] for i in keep], [batch[i] for i in keep]
         if len(rows) == len(texts):
-            values[:] = batch_features(batch, code)
+            values = batch_features(texts, code)
         else:
-            values[rows] = batch_features(batch, code)
-    out = pd.DataFrame(values, index=series.index, columns=list(FEATURES))
-    out.insert(0, "lang", pd.Series(lang, index=series.index, dtype=object))
-    return out
+            values[rows] = batch_features([texts[i] for i in rows], code)
+    columns = {"lang": pd.Series(lang, index=series.index, dtype=object)}
+    columns.update((name, values[:, i]) for i, name in enumerate(FEATURES))
+    columns["tone_score"] = _composite(values, DEFAULT_WEIGHTS)
+    return pd.DataFrame(columns, index=series.index)
 
 
 def _groups(lang: list[str]) -> dict[str, list[int]]:
@@ -161,7 +154,8 @@ def score(texts, langs=None, weights: Mapping[str, float] | None = None, *,
     jobs = check_n_jobs(n_jobs, "score")
     series, given = text_batch(texts, langs, "score", resolve=False)
     out = map_rows(_features, series, given, jobs)
-    out["tone_score"] = _composite(out.iloc[:, 1 : 1 + len(FEATURES)].to_numpy(), w)
+    if w != DEFAULT_WEIGHTS:
+        out["tone_score"] = _composite(out[list(FEATURES)].to_numpy(), w)
     return out
 
 
