@@ -24,6 +24,7 @@ module gives the same hits for a whole batch, fast by design rather than by tuni
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -43,6 +44,10 @@ LOCK = threading.RLock()
 _TOKENIZER.tokenize("")  # compiles nltk's pattern (with the ``regex`` module, not ``re``)
 _FINDALL = _TOKENIZER._regexp.findall
 _MAX_CHUNKS = 500_000  # empty the chunk cache beyond this many entries (tokens are kept)
+#: A token table past this many distinct tokens makes :func:`trim` start every cache afresh:
+#: a stream of real texts never stops bringing new ones (names, numbers, typos), and each
+#: costs about a kilobyte across the caches.
+MAX_TOKENS = 200_000
 _WIDE = 4  # trie nodes with this many children get a dense row in the compiled walk
 
 
@@ -66,6 +71,7 @@ class TokenTable:
     """
 
     def __init__(self, lang: str):
+        _TABLES.add(self)
         self.lang = lang
         self.words: list[str] = [SEP]
         self.index: dict[str, int] = {SEP: 0}
@@ -241,6 +247,37 @@ class Ragged:
         step[0] = first[0]
         step[np.cumsum(lengths)[:-1]] = first[1:] - (first[:-1] + lengths[:-1] - 1)
         return self._flat[np.cumsum(step)]
+
+
+_TABLES: weakref.WeakSet = weakref.WeakSet()  # every token table alive
+_RESETS: list[Callable[[], None]] = []  # what other modules empty with the token tables
+
+
+def on_reset(hook: Callable[[], None]) -> Callable[[], None]:
+    """Register ``hook`` to empty a cache built on token ids when :func:`trim` resets."""
+    _RESETS.append(hook)
+    return hook
+
+
+def trim() -> bool:
+    """Start afresh — token tables, compiled lexicons and every cache registered with
+    :func:`on_reset` — if a token table holds more than :data:`MAX_TOKENS` tokens; True if
+    it did. Called at the start of each batch, with :data:`LOCK` held, so memory stays
+    bounded however long the stream; a reset costs the next batch its warm caches, never
+    its results.
+
+    Examples
+    --------
+    >>> table("en") is table("en"), trim()
+    (True, False)
+    """
+    if all(len(t.words) <= MAX_TOKENS for t in list(_TABLES)):
+        return False
+    table.cache_clear()
+    compiled.cache_clear()
+    for hook in _RESETS:
+        hook()
+    return True
 
 
 @cache

@@ -3,8 +3,9 @@
 :func:`score_file` reads ``chunksize`` rows at a time, runs :func:`complaintlab.tone.score`
 (``task="tone"``) or :func:`complaintlab.taxonomy.classify` (``task="classify"``) on the text
 column, and writes each chunk's rows with the added columns as soon as they are scored, so a
-file of any size is never held in memory: the rows in memory are bounded by the chunk size
-(the scorers' caches of words seen grow with the vocabulary; measured peaks are in
+file of any size is never held in memory: the rows in memory are bounded by the chunk size,
+and the scorers' caches of words seen start afresh past
+:data:`complaintlab._fastcues.MAX_TOKENS` distinct tokens (measured peaks are in
 ``benchmarks/RESULTS.md``). The ``complaintlab tone`` and
 ``complaintlab classify`` commands are this function.
 
@@ -12,7 +13,9 @@ Bad input never stops the run and is never dropped silently. Each bad row is nam
 data row (1-based, the header is not counted) and, for text formats, its physical line:
 
 - **rejected** — a CSV record with more or fewer fields than the header (a "ragged" row), a
-  record the CSV reader cannot parse, or a JSON Lines line that is not a JSON object. It is
+  record the CSV reader cannot parse (among them a field over :data:`FIELD_LIMIT`
+  characters: an unclosed quotation mark would otherwise swallow the rest of the file into
+  one field), or a JSON Lines line that is not a JSON object. It is
   not in the output (its fields cannot be matched to the columns); it is written, with its
   row, line and reason, to the rejects file (``dst`` + ``.rejected.csv`` unless ``rejects=``
   names another), so nothing is lost.
@@ -70,6 +73,9 @@ TASKS = {
 # CSV rows end in CR LF (RFC 4180): then a text holding a bare CR is quoted too, which the
 # csv module does not do when rows end in LF alone (the row would split when read back)
 _EOL = "\r\n"
+#: The longest CSV field :func:`score_file` reads, in characters (Python's csv module stops at
+#: 131,072 by default, shorter than some real complaints with pasted correspondence).
+FIELD_LIMIT = 1 << 24
 _BLOCK = 1 << 20  # bytes decoded at a time
 _SHOWN = 10  # bad rows named in a ScoreFileError
 _LISTED = 1_000  # neutralised cells listed (all are counted)
@@ -720,6 +726,16 @@ def _csv_chunks(stream, source: str, codec: str, sep: str, chunksize: int, choos
     without losing the rest; rows that need no attention take a short path.
     """
     bad: deque = deque()
+    limit = csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
+    try:
+        yield from _csv_records(stream, source, codec, sep, chunksize, choose, report, sink, bad)
+    finally:  # the module's limit is global: put it back
+        csv.field_size_limit(limit)
+
+
+def _csv_records(stream, source: str, codec: str, sep: str, chunksize: int, choose, report,
+                 sink, bad: deque) -> Iterator[pd.DataFrame]:  # fmt: skip
+    """The body of :func:`_csv_chunks`, run with the field limit raised."""
     reader = csv.reader(_lines(stream, codec, source, bad), delimiter=sep)
     try:
         header = next(reader, None)

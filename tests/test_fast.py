@@ -282,6 +282,32 @@ def test_stacked_probabilities_equal_scikit_learns_bit_for_bit():
         assert np.array_equal(got[target], fitted.predict_proba(features)), target
 
 
+def test_caches_start_afresh_past_the_token_limit_and_results_do_not_change(monkeypatch):
+    """A long stream keeps bringing new tokens; past MAX_TOKENS every cache built on token
+    ids is emptied between batches, and scores and classes stay what they were."""
+    from complaintlab.taxonomy import classify
+
+    texts = _texts("en")[:400]
+    langs = ["en"] * len(texts)
+    expected_tone, expected_classes = score(texts, langs), classify(texts, langs)
+    known = len(fc.table("en").words), len(taxonomy_fast._stems("en"))  # all of them seen
+    monkeypatch.setattr(fc, "MAX_TOKENS", 300)
+    resets = []
+    monkeypatch.setattr(fc, "_RESETS", [*fc._RESETS, lambda: resets.append(1)])
+    for start in range(0, len(texts), 50):  # a stream of batches, each bringing new words
+        part = slice(start, start + 50)
+        assert score(texts[part], langs[part]).equals(
+            expected_tone.iloc[part].reset_index(drop=True))
+        pd.testing.assert_frame_equal(classify(texts[part], langs[part]),
+                                      expected_classes.iloc[part].reset_index(drop=True))
+        bound = 300 + 50 * 60  # the limit and one batch's worth
+        assert max(len(t.words) for t in fc._TABLES) <= bound
+        assert len(taxonomy_fast._stems("en")) <= bound
+    assert len(resets) >= 3  # it did start afresh, several times, and forgot words
+    assert len(fc.table("en").words) < known[0] and len(taxonomy_fast._stems("en")) < known[1]
+    assert score(texts, langs).equals(expected_tone)
+
+
 def test_mixed_language_product_equals_the_whole_matrix_bit_for_bit(engine):
     """A batch of several languages, with rows holding a NUL and rows in no language of
     the six, goes language by language without the matrix; the numbers are the matrix's."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -264,12 +265,24 @@ def test_a_stale_rejects_file_is_removed(tmp_path):
     assert not (tmp_path / "out.csv.rejected.csv").exists()
 
 
-def test_an_unreadable_csv_record_is_rejected_and_reading_goes_on(tmp_path):
-    huge = "x" * 200_000  # longer than the csv module's field limit
+def test_an_unreadable_csv_record_is_rejected_and_reading_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setattr(cio, "FIELD_LIMIT", 1_000)  # as if an unclosed quote ran on
+    before = csv.field_size_limit()
+    huge = "x" * 200_000
     src = write_csv(tmp_path / "in.csv", ["1,Thanks", f'2,"{huge}"', "3,Sorry"])
     report = score_file(src, tmp_path / "out.csv", "reply")
     assert read(tmp_path / "out.csv")["id"].tolist() == ["1", "3"]
     assert report.rejected[0][:2] == (2, 3) and "field limit" in report.rejected[0][2]
+    assert csv.field_size_limit() == before  # the module's setting is restored
+
+
+def test_a_text_longer_than_the_csv_modules_default_limit_is_scored(tmp_path):
+    long = "Sorry about that. " * 12_000  # 216,000 characters; the csv module stops at 131,072
+    src = write_csv(tmp_path / "in.csv", ["1,Thanks", f'2,"{long}"', "3,Sorry"])
+    report = score_file(src, tmp_path / "out.csv", "reply")
+    out = read(tmp_path / "out.csv")
+    assert report.rejected == [] and out["id"].tolist() == ["1", "2", "3"]
+    assert out["reply"][1] == long and out["apology"][1] == "True"
 
 
 def test_undecodable_bytes_alter_only_their_row(tmp_path):

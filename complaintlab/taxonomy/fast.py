@@ -119,6 +119,14 @@ def _stem_id(lang: str):
     return stem_id
 
 
+@fc.on_reset
+def _reset() -> None:
+    """Empty the caches built on token, word and stem ids (with the token tables)."""
+    for cached in (words_table, _word_tokens, _stems):
+        cached.cache_clear()
+    _CACHES.clear()
+
+
 def section_scores(ids: np.ndarray, starts: np.ndarray, lang: str) -> np.ndarray:
     """:func:`complaintlab.taxonomy.rules.section_scores` of every text, as rows."""
     n = len(starts) - 1
@@ -361,6 +369,7 @@ def product(model, texts: list[str], lang: str, weights: np.ndarray) -> np.ndarr
 def _blocks(model, texts: list[str], lang: str) -> tuple[list[sparse.csr_matrix], np.ndarray]:
     """The feature matrix in blocks: the sparse ones (character n-grams if the model has
     them, word n-grams) and the dense one after them (style, then cue scores if used)."""
+    fc.trim()
     cache_ = _CACHES.get(model)
     if cache_ is None or not cache_.fits(model):  # new, or refitted since
         cache_ = _CACHES[model] = ModelCache(model)

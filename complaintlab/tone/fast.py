@@ -194,6 +194,7 @@ def _batch_features(texts: list[str], lang: str) -> np.ndarray:
     out = np.zeros((len(texts), len(TONE_FEATURES)), dtype=bool)
     if not texts:
         return out
+    fc.trim()
     table = fc.table(lang)
     ids, starts = encode(texts, lang)
     hits = fc.match_batch(fc.compiled(r.lexicon(lang)), ids)
