@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
+from collections import Counter
+from functools import cache, lru_cache
 
 from complaintlab import _unicode as u
 from complaintlab._resources import word_list
@@ -159,7 +160,11 @@ def _ending_weight(word: str, endings) -> float:
     return 0.0
 
 
-@cache
+#: Words remembered by each per-word cache below: they stay bounded on a stream of any length.
+_CACHED_WORDS = 1 << 18
+
+
+@lru_cache(maxsize=_CACHED_WORDS)
 def zipf(word: str, lang: str) -> float:
     from wordfreq import zipf_frequency
 
@@ -181,42 +186,74 @@ def _frequency_evidence(words: list[str], a: str, b: str | tuple[str, ...]) -> f
     lists, and a word both use about as often (or neither knows) counts nothing.
     """
     rivals = (b,) if isinstance(b, str) else b
+    terms = _TERMS.setdefault((a, rivals), {})  # a word's term never changes: computed once
+    if len(terms) > _CACHED_WORDS:
+        terms.clear()
     total = 0.0
     for word in words:
-        if a == "fa":
-            za, zb = (
-                zipf(word.translate(_PERSIAN_LETTERS), "fa"),
-                zipf(word.translate(_ARABIC_ORTHOGRAPHY), "ar"),
-            )
-        elif a == "ar":
-            za, zb = (
-                zipf(word.translate(_ARABIC_ORTHOGRAPHY), "ar"),
-                zipf(word.translate(_PERSIAN_LETTERS), "fa"),
-            )
-        else:
-            za, zb = zipf(word, a), max(zipf(word, r) for r in rivals)
-        gap = za - zb
-        if abs(gap) > _FREQ_DEAD_ZONE:
-            total += math.copysign(min(1.0, (abs(gap) - _FREQ_DEAD_ZONE) / 2), gap)
+        term = terms.get(word)
+        if term is None:
+            term = terms[word] = _frequency_term(word, a, rivals)
+        if term:
+            total += term
     return total
 
 
+_TERMS: dict[tuple, dict[str, float]] = {}
+
+
+def _frequency_term(word: str, a: str, rivals: tuple[str, ...]) -> float:
+    """One word's share of :func:`_frequency_evidence` (0.0 inside the dead zone)."""
+    if a == "fa":
+        za, zb = (
+            zipf(word.translate(_PERSIAN_LETTERS), "fa"),
+            zipf(word.translate(_ARABIC_ORTHOGRAPHY), "ar"),
+        )
+    elif a == "ar":
+        za, zb = (
+            zipf(word.translate(_ARABIC_ORTHOGRAPHY), "ar"),
+            zipf(word.translate(_PERSIAN_LETTERS), "fa"),
+        )
+    else:
+        za, zb = zipf(word, a), max(zipf(word, r) for r in rivals)
+    gap = za - zb
+    if abs(gap) > _FREQ_DEAD_ZONE:
+        return math.copysign(min(1.0, (abs(gap) - _FREQ_DEAD_ZONE) / 2), gap)
+    return 0.0
+
+
+_SCRIPT: dict[str, str | None] = {}
+_MISSING = object()
+
+
+def _script_of(ch: str) -> str | None:
+    """``he``, ``ar``, ``cy`` or ``la`` for a letter of our scripts, "" for another letter,
+    None for anything else."""
+    for script, pattern in (("he", _RE_HE), ("ar", _RE_AR), ("cy", _RE_CY), ("la", _RE_LA)):
+        if pattern.match(ch):
+            return script
+    return "" if ch.isalpha() else None
+
+
 def _hits(words: list[str], vocabulary: frozenset[str]) -> int:
-    return sum(1 for w in words if w in vocabulary)
+    return sum(map(vocabulary.__contains__, words))
 
 
 def detect(text: str) -> str:
     """Identify the language of one string (see the module docstring for the method)."""
     raw = text
-    text = _RE_NOISE.sub(" ", _clean(text)).replace("#", " ").replace("_", " ")
-    counts = {
-        "he": len(_RE_HE.findall(text)),
-        "ar": len(_RE_AR.findall(text)),
-        "cy": len(_RE_CY.findall(text)),
-        "la": len(_RE_LA.findall(text)),
-    }
-    ours = sum(counts.values())
-    other = sum(1 for ch in text if ch.isalpha()) - ours
+    text = _clean(text)
+    if "@" in text or "http" in text or "www." in text:  # what every noise pattern needs
+        text = _RE_NOISE.sub(" ", text)
+    text = text.replace("#", " ").replace("_", " ")
+    counts = {"he": 0, "ar": 0, "cy": 0, "la": 0, "": 0, None: 0}
+    for ch, k in Counter(text).items():  # letters per script, one look-up per distinct one
+        script = _SCRIPT.get(ch, _MISSING)
+        if script is _MISSING:
+            script = _SCRIPT[ch] = _script_of(ch)
+        counts[script] += k
+    ours = counts["he"] + counts["ar"] + counts["cy"] + counts["la"]
+    other = counts[""]  # letters of other scripts
     if ours < 2 or other > ours:
         return UND
     script, n = max(((s, counts[s]) for s in ("he", "ar", "cy")), key=lambda p: p[1])
@@ -338,17 +375,23 @@ def _other_cyrillic(text: str, words: list[str]) -> float:
     return score
 
 
+@lru_cache(maxsize=_CACHED_WORDS)
+def _english_word(word: str) -> bool:
+    """Whether English uses the word at all (Zipf frequency 2, about once per 10 million)."""
+    return zipf(word, "en") >= 2.0
+
+
 def _latin(text: str, words: list[str], n: int, raw: str) -> str:
     lists = _lists()
     english = _hits(words, lists["en"])
     foreign = max(_hits(words, lists[lang]) for lang in _LATIN_OTHERS)
     evidence = _frequency_evidence(words, "en", _WORDFREQ_LATIN)
     english, foreign = english + max(evidence, 0.0), foreign + max(-evidence, 0.0)
-    foreign += 0.5 * sum(1 for ch in text if ch in _LATIN_DIACRITICS)
+    foreign += 0.5 * sum(map(_LATIN_DIACRITICS.__contains__, text))
     if foreign > english and foreign >= 1:
         return UND
     # Latin text most of whose words English does not know at all is romanised Persian or
     # Arabic, or another language we have no list for: undetermined.
-    if len(words) >= 2 and sum(zipf(w, "en") >= 2.0 for w in words) < len(words) / 2:
+    if len(words) >= 2 and sum(map(_english_word, words)) < len(words) / 2:
         return UND
     return "en"

@@ -122,3 +122,21 @@ def test_support_tweets_are_english_or_undetermined(real_data):
     predicted = detect_languages(frame["text"])
     assert (predicted == "en").mean() >= 0.95
     assert predicted.isin(["en", "und"]).mean() >= 0.999
+
+
+def test_the_word_caches_of_language_identification_stay_bounded(monkeypatch):
+    """Each distinct word is remembered (its frequencies, its evidence), so a stream of
+    texts full of new words (names, typos, codes) must not grow the caches without end."""
+    from complaintlab import _langid
+
+    limit = _langid._CACHED_WORDS
+    assert _langid.zipf.cache_info().maxsize == limit
+    assert _langid._english_word.cache_info().maxsize == limit
+    monkeypatch.setattr(_langid, "_CACHED_WORDS", 40)
+    letters = "bcdfghjklmnpqrstvwxz"
+    made_up = [a + "a" + b + "o" for a in letters for b in letters]  # 400 words
+    for start in range(0, 400, 20):  # 20 to a text
+        text = "the order " + " ".join(made_up[start : start + 20])
+        assert detect_language(text) in ("en", "und")
+    english = _langid._TERMS[("en", _langid._WORDFREQ_LATIN)]
+    assert 0 < len(english) <= 40 + 22  # the limit, and one text's words
