@@ -593,15 +593,15 @@ def _file_scored(name, value, tmp_path, capsys, task: str, cli: bool):
     _same_scores(out, _expected(task, [BEFORE, middle, AFTER]), task)
 
 
-FILE_ENTRIES = {
-    "read_complaints": file_read_complaints,
-    "load_cfpb": file_load_cfpb,
-    "load_twcs": file_load_twcs,
-    "score_file-tone": functools.partial(_file_scored, task="tone", cli=False),
-    "score_file-classify": functools.partial(_file_scored, task="classify", cli=False),
-    "cli-tone": functools.partial(_file_scored, task="tone", cli=True),
-    "cli-classify": functools.partial(_file_scored, task="classify", cli=True),
-}
+def _file_entries(read_complaints, load_cfpb, load_twcs, scored) -> dict:
+    """The seven file entry points: the three loaders' checks, then ``scored`` for
+    score_file and the CLI, each with both tasks."""
+    return {"read_complaints": read_complaints, "load_cfpb": load_cfpb, "load_twcs": load_twcs,
+            **{f"{way}-{task}": functools.partial(scored, task=task, cli=way == "cli")
+               for way in ("score_file", "cli") for task in ("tone", "classify")}}  # fmt: skip
+
+
+FILE_ENTRIES = _file_entries(file_read_complaints, file_load_cfpb, file_load_twcs, _file_scored)
 
 
 @pytest.mark.parametrize("name", INPUTS)
@@ -818,15 +818,8 @@ def _hostile_scored(case, tmp_path, capsys, task: str, cli: bool):
     _same_scores(out, _expected(task, texts), task)
 
 
-HOSTILE_FILE_ENTRIES = {
-    "read_complaints": hostile_read_complaints,
-    "load_cfpb": hostile_load_cfpb,
-    "load_twcs": hostile_load_twcs,
-    "score_file-tone": functools.partial(_hostile_scored, task="tone", cli=False),
-    "score_file-classify": functools.partial(_hostile_scored, task="classify", cli=False),
-    "cli-tone": functools.partial(_hostile_scored, task="tone", cli=True),
-    "cli-classify": functools.partial(_hostile_scored, task="classify", cli=True),
-}
+HOSTILE_FILE_ENTRIES = _file_entries(hostile_read_complaints, hostile_load_cfpb,
+                                     hostile_load_twcs, _hostile_scored)  # fmt: skip
 
 
 @pytest.mark.parametrize("case", FILE_CASES)

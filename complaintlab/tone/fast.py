@@ -182,10 +182,13 @@ def batch_features(texts: list[str], lang: str) -> np.ndarray:
         except fc.SeparatorInText:
             pass
     out = np.zeros((len(texts), len(TONE_FEATURES)), dtype=bool)
-    plain = [i for i, text in enumerate(texts) if fc.SEP not in text]
-    for i in sorted(set(range(len(texts))).difference(plain)):
-        features = r.reply_features(texts[i], lang)
-        out[i] = [features[name] for name in TONE_FEATURES]
+    plain = []
+    for i, text in enumerate(texts):
+        if fc.SEP in text:
+            features = r.reply_features(text, lang)
+            out[i] = [features[name] for name in TONE_FEATURES]
+        else:
+            plain.append(i)
     out[plain] = batch_features([texts[i] for i in plain], lang)
     return out
 
